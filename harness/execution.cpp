@@ -1,0 +1,324 @@
+#include "harness/execution.hpp"
+
+#include <bit>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "harness/current.hpp"
+#include "harness/panic.hpp"
+
+namespace harness {
+namespace {
+
+// Thrown on the host when setup or an end check fails; caught in run().
+struct HostFailure {};
+
+// Every run on every thread gets a distinct generation, so an object that was
+// registered in an earlier run is never mistaken for one of this run.
+std::uint64_t next_generation() {
+  thread_local std::uint64_t counter = 0;
+  return ++counter;
+}
+
+}  // namespace
+
+std::string JoinGate::describe_wait(FiberId) const {
+  return fmt::format("join: waits for goroutine '{}' to finish", target_name);
+}
+
+Execution::Execution(StackPool& stacks) : stacks_(stacks) {
+  for (std::uint32_t i = 0; i < kMaxFibers; ++i) fibers_[i].id = FiberId{i};
+}
+
+void Execution::reset(const ExecutionSettings& settings) {
+  settings_ = settings;
+  fiber_count_ = 0;
+  current_ = nullptr;
+  steps_ = 0;
+  preemptions_ = 0;
+  generation_ = next_generation();
+  failed_ = false;
+  outcome_ = Outcome{};
+  decisions_.clear();
+  events_.clear();
+  objects_.clear();
+  end_checks_.clear();
+}
+
+const Outcome& Execution::run(const Program& program, Strategy& strategy,
+                              const ExecutionSettings& settings) {
+  reset(settings);
+  strategy_ = &strategy;
+  wants_steps_ = strategy.wants_steps();
+  {
+    detail::CurrentExecutionScope scope(this);
+    try {
+      program.setup();
+    } catch (const HostFailure&) {
+    } catch (const Panic& panic) {
+      set_failure(OutcomeKind::kPanic, panic.message);
+    } catch (const std::exception& error) {
+      set_failure(OutcomeKind::kException, fmt::format("setup threw: {}", error.what()));
+    }
+    if (!failed_) {
+      if (Fiber* first = pick(nullptr)) transfer(&host_context_, first);
+    }
+    // Back on the host: every fiber finished, or the execution failed.
+    if (!failed_) {
+      try {
+        for (auto& check : end_checks_) check();
+      } catch (const HostFailure&) {
+      } catch (const Panic& panic) {
+        set_failure(OutcomeKind::kPanic, panic.message);
+      } catch (const std::exception& error) {
+        set_failure(OutcomeKind::kException, fmt::format("end check threw: {}", error.what()));
+      }
+    }
+    teardown();
+  }
+  if (std::optional<std::string> problem = strategy.end_execution(outcome_))
+    outcome_ = Outcome{OutcomeKind::kDivergence, std::move(*problem)};
+  strategy_ = nullptr;
+  return outcome_;
+}
+
+std::vector<std::string> Execution::fiber_names() const {
+  std::vector<std::string> names;
+  for (std::uint32_t i = 0; i < fiber_count_; ++i) names.push_back(fibers_[i].name);
+  return names;
+}
+
+FiberId Execution::spawn(std::string name, std::function<void()> body) {
+  if (fiber_count_ == kMaxFibers)
+    fail(OutcomeKind::kException, fmt::format("too many goroutines: at most {} per execution", kMaxFibers));
+  Fiber& fiber = fibers_[fiber_count_++];
+  fiber.name = std::move(name);
+  fiber.body = std::move(body);
+  fiber.finished = false;
+  fiber.starting = true;
+  fiber.spawner = current_;
+  fiber.join_gate.target_finished = false;
+  fiber.join_gate.target_name = fiber.name;
+  pending_[index(fiber.id)] = Operation{};
+  if (failed_ || tearing_down_) {
+    fiber.finished = true;  // never started: the execution is already over
+    return fiber.id;
+  }
+  fiber.context = boost::context::fiber(
+      std::allocator_arg, PooledStack(stacks_), [this, &fiber](boost::context::fiber&& from) {
+        *switching_from_ = std::move(from);
+        current_ = &fiber;
+        run_body(fiber);
+        return finish(fiber);
+      });
+  transfer(current_ ? &current_->context : &host_context_, &fiber);
+  return fiber.id;
+}
+
+void Execution::run_body(Fiber& fiber) {
+  // Nothing may switch contexts inside a handler (Boost.Context's rule), so
+  // the handlers only record; finish() switches afterwards.
+  try {
+    fiber.body();
+  } catch (const boost::context::detail::forced_unwind&) {
+    throw;  // the fiber is being destroyed: let Boost unwind it
+  } catch (const Panic& panic) {
+    set_failure(OutcomeKind::kPanic, panic.message);
+  } catch (const std::exception& error) {
+    set_failure(OutcomeKind::kException,
+                fmt::format("goroutine '{}' threw: {}", fiber.name, error.what()));
+  } catch (...) {
+    set_failure(OutcomeKind::kException, fmt::format("goroutine '{}' threw a non-standard exception", fiber.name));
+  }
+}
+
+boost::context::fiber Execution::finish(Fiber& fiber) {
+  if (tearing_down_) {
+    // Only reachable if the body swallowed the forced_unwind that ends an
+    // abandoned fiber: continuing would corrupt the run, so stop loudly.
+    std::fputs("interleave: goroutine code caught boost::context::detail::forced_unwind (with catch (...)) and "
+               "did not rethrow it; a catch (...) in code under test must rethrow\n",
+               stderr);
+    std::abort();
+  }
+  fiber.finished = true;
+  fiber.join_gate.target_finished = true;
+  Fiber* next = nullptr;
+  if (failed_) {
+    next = nullptr;
+  } else if (fiber.starting) {
+    fiber.starting = false;
+    next = fiber.spawner;
+  } else {
+    next = pick(nullptr);
+  }
+  switching_from_ = &fiber.context;  // receives nothing: this context ends
+  current_ = next;
+  return std::move(next ? next->context : host_context_);
+}
+
+void Execution::point(const Operation& operation) {
+  if (tearing_down_ || current_ == nullptr) return;  // outside fibers nothing is scheduled
+  Fiber& self = *current_;
+  pending_[index(self.id)] = operation;
+  if (self.starting) {
+    self.starting = false;
+    transfer(&self.context, self.spawner);
+    return;
+  }
+  Fiber* next = pick(&self);
+  if (next == nullptr) {
+    // The execution is over (deadlock, step bound, divergence): abandon this fiber.
+    transfer(&self.context, nullptr);
+    std::abort();  // [interleave internal bug] an abandoned fiber was resumed
+  }
+  if (next != &self) transfer(&self.context, next);
+}
+
+Fiber* Execution::pick(Fiber* yielding) {
+  FiberSet runnable = 0;
+  bool unfinished = false;
+  for (std::uint32_t i = 0; i < fiber_count_; ++i) {
+    const Fiber& fiber = fibers_[i];
+    if (fiber.finished) continue;
+    unfinished = true;
+    const Blocker* blocker = pending_[i].blocker;
+    if (blocker == nullptr || blocker->enabled(fiber.id)) runnable |= bit(fiber.id);
+  }
+  if (runnable == 0) {
+    if (unfinished) set_failure(OutcomeKind::kDeadlock, deadlock_report());
+    return nullptr;
+  }
+  if (steps_ >= settings_.max_steps) {
+    set_failure(OutcomeKind::kStepBound,
+                fmt::format("no end after {} steps (livelock, or raise --max-steps)", settings_.max_steps));
+    return nullptr;
+  }
+  const bool yielding_can_continue = yielding != nullptr && contains(runnable, yielding->id);
+  FiberId chosen{static_cast<std::uint32_t>(std::countr_zero(runnable))};
+  if (std::popcount(runnable) > 1) {
+    SchedulingChoice choice;
+    choice.step = steps_;
+    choice.runnable = runnable;
+    if (yielding_can_continue) choice.current = yielding->id;
+    choice.pending = pending_.data();
+    std::optional<FiberId> answer = strategy_->choose_fiber(choice);
+    if (!answer) {
+      set_failure(OutcomeKind::kDivergence, strategy_->stop_reason());
+      return nullptr;
+    }
+    if (!contains(runnable, *answer)) {
+      set_failure(OutcomeKind::kDivergence,
+                  fmt::format("[interleave internal bug] strategy chose fiber {}, which is not runnable", index(*answer)));
+      return nullptr;
+    }
+    chosen = *answer;
+    decisions_.push_back(Decision{Decision::Kind::kSchedule, steps_, index(chosen), runnable, {}});
+  }
+  if (yielding_can_continue && chosen != yielding->id) ++preemptions_;
+  Fiber& next = fibers_[index(chosen)];
+  if (wants_steps_ || settings_.record) {
+    record_step(next, runnable);
+    if (failed_) return nullptr;
+  }
+  ++steps_;
+  return &next;
+}
+
+void Execution::record_step(Fiber& chosen, FiberSet runnable) {
+  const Operation& operation = pending_[index(chosen.id)];
+  if (wants_steps_ && !strategy_->observe_step(StepView{steps_, chosen.id, &operation, runnable})) {
+    set_failure(OutcomeKind::kDivergence, strategy_->stop_reason());
+    return;
+  }
+  if (settings_.record) {
+    events_.push_back(Event{steps_, chosen.id, std::string(operation.label), operation.object, operation.access,
+                            runnable, {}});
+  }
+}
+
+std::uint64_t Execution::choose(std::uint64_t options, std::string_view label) {
+  if (options <= 1 || failed_ || tearing_down_) return 0;
+  std::optional<std::uint64_t> value = strategy_->choose_data(DataChoice{steps_, options, label});
+  if (!value) fail(OutcomeKind::kDivergence, strategy_->stop_reason());
+  if (*value >= options)
+    fail(OutcomeKind::kDivergence,
+         fmt::format("[interleave internal bug] strategy chose value {} of {}", *value, options));
+  decisions_.push_back(Decision{Decision::Kind::kData, steps_, *value, options, std::string(label)});
+  return *value;
+}
+
+void Execution::set_failure(OutcomeKind kind, std::string message) {
+  if (failed_) return;  // the first failure ends the execution; later ones are its echoes
+  failed_ = true;
+  outcome_ = Outcome{kind, std::move(message)};
+}
+
+void Execution::fail(OutcomeKind kind, std::string message) {
+  set_failure(kind, std::move(message));
+  if (current_ != nullptr && !tearing_down_) {
+    transfer(&current_->context, nullptr);
+    std::abort();  // [interleave internal bug] an abandoned fiber was resumed
+  }
+  throw HostFailure{};
+}
+
+void Execution::transfer(boost::context::fiber* save_into, Fiber* target) {
+  Fiber* self = current_;
+  switching_from_ = save_into;
+  current_ = target;
+  boost::context::fiber& target_context = target ? target->context : host_context_;
+  boost::context::fiber from = std::move(target_context).resume();
+  // Resumed: whoever switched to us told us where our switcher's context goes.
+  *switching_from_ = std::move(from);
+  current_ = self;
+}
+
+ObjectId Execution::register_object(std::string_view kind, std::string name) {
+  objects_.push_back(ObjectInfo{std::string(kind), std::move(name)});
+  return ObjectId{static_cast<std::uint32_t>(objects_.size() - 1)};
+}
+
+void Execution::at_end(std::function<void()> check) { end_checks_.push_back(std::move(check)); }
+
+void Execution::note(std::string detail) {
+  if (!settings_.record || events_.empty()) return;
+  Event& last = events_.back();
+  if (!last.detail.empty()) last.detail += "; ";
+  last.detail += detail;
+}
+
+std::string Execution::deadlock_report() const {
+  std::string report = "all goroutines are asleep - deadlock!";
+  for (std::uint32_t i = 0; i < fiber_count_; ++i) {
+    const Fiber& fiber = fibers_[i];
+    if (fiber.finished) continue;
+    const Operation& operation = pending_[i];
+    report += fmt::format("; goroutine {} '{}' blocked at {}", i, fiber.name, operation.label);
+    if (operation.blocker != nullptr) report += ": " + operation.blocker->describe_wait(fiber.id);
+  }
+  return report;
+}
+
+void Execution::teardown() {
+  // Destroying a suspended context unwinds its stack (forced_unwind), which
+  // runs the destructors of the abandoned fiber; points are no-ops meanwhile.
+  tearing_down_ = true;
+  for (std::uint32_t i = 0; i < fiber_count_; ++i) {
+    Fiber& fiber = fibers_[i];
+    if (fiber.context) {
+      current_ = &fiber;
+      fiber.context = boost::context::fiber{};
+    }
+    fiber.body = nullptr;
+  }
+  current_ = nullptr;
+  tearing_down_ = false;
+}
+
+}  // namespace harness

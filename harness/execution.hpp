@@ -1,0 +1,123 @@
+// The state of one run of a program, and the scheduler that drives it.
+//
+// All fibers run on the calling OS thread. Scheduling is done inline: when a
+// fiber reaches a preemption point it asks the strategy who goes next and
+// switches straight to that fiber (or just continues), so a step costs at
+// most one context switch. The host (the caller of run) is resumed only when
+// the execution ends.
+//
+// An Execution is reused for many runs; it keeps its buffers between them.
+// Thread safety: one Execution per thread; code under test reaches the active
+// one through harness/current.hpp.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/context/fiber.hpp>
+
+#include "harness/decision.hpp"
+#include "harness/event.hpp"
+#include "harness/fiber/fiber.hpp"
+#include "harness/fiber/stack_pool.hpp"
+#include "harness/outcome.hpp"
+#include "harness/program.hpp"
+#include "harness/strategy/strategy.hpp"
+
+namespace harness {
+
+struct ObjectInfo {
+  std::string kind;  ///< "mutex", "atomic", "map", …
+  std::string name;
+  friend bool operator==(const ObjectInfo&, const ObjectInfo&) = default;
+};
+
+struct ExecutionSettings {
+  /// Steps after which the run ends as kStepBound (a livelock, or a bound too low).
+  std::uint64_t max_steps = 100000;
+  /// Keep the step-by-step event log and notes (for traces; slower).
+  bool record = false;
+};
+
+class Execution {
+ public:
+  explicit Execution(StackPool& stacks);
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  /// Runs `program` once under `strategy`, which must have had
+  /// begin_execution() called. Returns the outcome; the decisions, events and
+  /// names below stay valid until the next run.
+  const Outcome& run(const Program& program, Strategy& strategy, const ExecutionSettings& settings);
+
+  const Outcome& outcome() const { return outcome_; }
+  const std::vector<Decision>& decisions() const { return decisions_; }
+  const std::vector<Event>& events() const { return events_; }
+  std::uint64_t steps() const { return steps_; }
+  std::vector<std::string> fiber_names() const;
+  const std::vector<ObjectInfo>& objects() const { return objects_; }
+  /// Context switches between fibers in the last run that were preemptions.
+  std::uint64_t preemptions() const { return preemptions_; }
+
+  // ---- The engine side of harness.hpp (called by code under test) ----
+  FiberId spawn(std::string name, std::function<void()> body);
+  void point(const Operation& operation);
+  std::uint64_t choose(std::uint64_t options, std::string_view label);
+  /// Ends the execution with a failure. From a fiber it never returns (the
+  /// fiber is abandoned and unwound when the run ends); on the host it throws.
+  [[noreturn]] void fail(OutcomeKind kind, std::string message);
+  ObjectId register_object(std::string_view kind, std::string name);
+  void at_end(std::function<void()> check);
+  bool recording() const { return settings_.record; }
+  void note(std::string detail);
+  /// The running fiber; REQUIRES: called from a fiber.
+  FiberId current_fiber() const { return current_->id; }
+  bool in_fiber() const { return current_ != nullptr; }
+  const JoinGate& join_gate(FiberId fiber) const { return fibers_[index(fiber)].join_gate; }
+  const std::string& fiber_name(FiberId fiber) const { return fibers_[index(fiber)].name; }
+  /// Distinguishes runs: shims registered in an earlier run register again.
+  std::uint64_t generation() const { return generation_; }
+  /// True while abandoned fibers are being unwound: preemption points are
+  /// then no-ops.
+  bool tearing_down() const { return tearing_down_; }
+
+ private:
+  void reset(const ExecutionSettings& settings);
+  Fiber* pick(Fiber* yielding);
+  void record_step(Fiber& chosen, FiberSet runnable);
+  void set_failure(OutcomeKind kind, std::string message);
+  void transfer(boost::context::fiber* save_into, Fiber* target);
+  void run_body(Fiber& fiber);
+  boost::context::fiber finish(Fiber& fiber);
+  std::string deadlock_report() const;
+  void teardown();
+
+  StackPool& stacks_;
+  Strategy* strategy_ = nullptr;
+  ExecutionSettings settings_;
+  bool wants_steps_ = false;
+
+  std::array<Fiber, kMaxFibers> fibers_;
+  std::array<Operation, kMaxFibers> pending_;  ///< pending_[i]: the step fiber i takes when next scheduled
+  std::uint32_t fiber_count_ = 0;
+  Fiber* current_ = nullptr;                 ///< null: the host is running
+  boost::context::fiber host_context_;       ///< the suspended host while fibers run
+  boost::context::fiber* switching_from_ = nullptr;  ///< where the switcher's context goes
+
+  std::uint64_t steps_ = 0;
+  std::uint64_t preemptions_ = 0;
+  std::uint64_t generation_ = 0;
+  bool failed_ = false;
+  bool tearing_down_ = false;
+  Outcome outcome_;
+  std::vector<Decision> decisions_;
+  std::vector<Event> events_;
+  std::vector<ObjectInfo> objects_;
+  std::vector<std::function<void()>> end_checks_;
+};
+
+}  // namespace harness

@@ -1,0 +1,113 @@
+#include "harness/explore.hpp"
+
+#include <fmt/format.h>
+
+#include "harness/execution.hpp"
+#include "harness/strategy/replay.hpp"
+
+namespace harness {
+
+std::uint64_t Report::failures() const {
+  std::uint64_t total = 0;
+  for (const auto& c : classes)
+    if (!c.outcome.ok()) total += c.count;
+  return total;
+}
+
+const OutcomeClass* Report::find(OutcomeKind kind) const {
+  for (const auto& c : classes)
+    if (c.outcome.kind == kind) return &c;
+  return nullptr;
+}
+
+namespace {
+
+Trace trace_of(const Program& program, const Execution& execution, Provenance provenance) {
+  Trace trace;
+  trace.program = program.name;
+  trace.provenance = std::move(provenance);
+  trace.fibers = execution.fiber_names();
+  trace.objects = execution.objects();
+  trace.decisions = execution.decisions();
+  trace.events = execution.events();
+  trace.outcome = execution.outcome();
+  return trace;
+}
+
+Trace run_replay(const Program& program, StackPool& stacks, const std::vector<Decision>& decisions,
+                 const std::vector<Event>& events, const Provenance& provenance, std::uint64_t max_steps) {
+  ReplayStrategy replay(decisions, events, provenance);
+  replay.begin_execution();
+  Execution execution(stacks);
+  execution.run(program, replay, ExecutionSettings{max_steps, true});
+  return trace_of(program, execution, provenance);
+}
+
+}  // namespace
+
+Report explore(const Program& program, Strategy& strategy, StackPool& stacks, const ExploreSettings& settings) {
+  Report report;
+  report.program = program.name;
+  report.provenance = strategy.provenance();
+  std::map<Outcome, OutcomeClass> classes;
+  Progress progress;
+  Execution execution(stacks);
+  const ExecutionSettings run_settings{settings.max_steps, false};
+
+  while (strategy.begin_execution()) {
+    const Outcome& outcome = execution.run(program, strategy, run_settings);
+    auto [it, inserted] = classes.try_emplace(outcome);
+    OutcomeClass& cls = it->second;
+    if (inserted) {
+      cls.outcome = outcome;
+      cls.first_execution = progress.executions;
+      if (!outcome.ok()) {
+        Provenance provenance = report.provenance;
+        provenance.emplace_back("execution", std::to_string(progress.executions));
+        provenance.emplace_back("max-steps", std::to_string(settings.max_steps));
+        cls.first_trace = record_trace(program, stacks, execution.decisions(), std::move(provenance), settings.max_steps);
+        if (cls.first_trace.outcome != outcome) {
+          cls.first_trace.outcome = Outcome{
+              OutcomeKind::kDivergence,
+              fmt::format("the program is not deterministic: re-running execution {} ended with '{}', not '{}'",
+                          progress.executions, describe(cls.first_trace.outcome), describe(outcome))};
+        }
+      }
+    }
+    ++cls.count;
+    ++progress.executions;
+    if (!outcome.ok()) ++progress.failures;
+    progress.classes = classes.size();
+    if (settings.progress && progress.executions % settings.progress_every == 0) settings.progress(progress);
+    if (settings.stop_at_first_failure && !outcome.ok()) break;
+  }
+  if (settings.progress) settings.progress(progress);
+
+  report.executions = progress.executions;
+  report.exhausted = strategy.exhausted();
+  for (auto& [outcome, cls] : classes) report.classes.push_back(std::move(cls));
+  return report;
+}
+
+Trace record_trace(const Program& program, StackPool& stacks, const std::vector<Decision>& decisions,
+                   Provenance provenance, std::uint64_t max_steps) {
+  static const std::vector<Event> kNoEvents;
+  return run_replay(program, stacks, decisions, kNoEvents, provenance, max_steps);
+}
+
+ReplayResult replay_trace(const Program& program, StackPool& stacks, const Trace& original, std::uint64_t max_steps) {
+  ReplayResult result;
+  if (original.program != program.name) {
+    result.trace = original;
+    result.trace.outcome = Outcome{OutcomeKind::kDivergence,
+                                   fmt::format("the trace was recorded for program '{}', not '{}'", original.program,
+                                               program.name)};
+    result.identical = false;
+    return result;
+  }
+  result.trace = run_replay(program, stacks, original.decisions, original.events, original.provenance, max_steps);
+  result.identical = write_trace(result.trace) == write_trace(original);
+  return result;
+}
+
+}  // namespace harness

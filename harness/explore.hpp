@@ -1,0 +1,67 @@
+// Exploration: run a program again and again under a strategy, count every
+// outcome class reached, and keep, for each class, the first execution that
+// reached it as a replayable trace.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/fiber/stack_pool.hpp"
+#include "harness/program.hpp"
+#include "harness/strategy/strategy.hpp"
+#include "harness/trace/trace.hpp"
+
+namespace harness {
+
+struct Progress {
+  std::uint64_t executions = 0;
+  std::uint64_t failures = 0;
+  std::size_t classes = 0;
+};
+
+struct ExploreSettings {
+  std::uint64_t max_steps = 100000;
+  /// Stop at the first failing execution.
+  bool stop_at_first_failure = false;
+  /// Called every `progress_every` executions (and at the end), if set.
+  std::function<void(const Progress&)> progress;
+  std::uint64_t progress_every = 4096;
+};
+
+struct OutcomeClass {
+  Outcome outcome;
+  std::uint64_t count = 0;
+  std::uint64_t first_execution = 0;  ///< 0-based number of the first execution that reached it
+  Trace first_trace;                   ///< that execution, recorded step by step
+};
+
+struct Report {
+  std::string program;
+  Provenance provenance;
+  std::uint64_t executions = 0;
+  bool exhausted = false;          ///< the strategy covered its whole space
+  std::vector<OutcomeClass> classes;  ///< ordered by (kind, message)
+
+  std::uint64_t failures() const;
+  const OutcomeClass* find(OutcomeKind kind) const;
+};
+
+Report explore(const Program& program, Strategy& strategy, StackPool& stacks, const ExploreSettings& settings);
+
+/// Runs `decisions` again with the event log on and returns the trace.
+/// `provenance` goes into the trace header as it is.
+Trace record_trace(const Program& program, StackPool& stacks, const std::vector<Decision>& decisions,
+                   Provenance provenance, std::uint64_t max_steps);
+
+struct ReplayResult {
+  Trace trace;      ///< the trace this replay wrote (same header as the original)
+  bool identical;   ///< write_trace(trace) == write_trace(original)
+};
+/// Replays `original` step by step, checking each step against its log.
+ReplayResult replay_trace(const Program& program, StackPool& stacks, const Trace& original, std::uint64_t max_steps);
+
+}  // namespace harness

@@ -1,0 +1,42 @@
+// One simulated goroutine: its context, its state and the operation it has
+// announced. Owned by an Execution; reused from one execution to the next.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <boost/context/fiber.hpp>
+
+#include "harness/ids.hpp"
+#include "harness/operation.hpp"
+
+namespace harness {
+
+class Execution;
+
+/// Enabled once its fiber has finished: what a join waits on.
+class JoinGate final : public Blocker {
+ public:
+  bool enabled(FiberId) const override { return target_finished; }
+  std::string describe_wait(FiberId) const override;
+
+  bool target_finished = false;
+  std::string target_name;
+};
+
+struct Fiber {
+  FiberId id{};
+  std::string name;
+  std::function<void()> body;
+  /// Suspended context while the fiber is not running; empty while it runs
+  /// and once it has finished.
+  boost::context::fiber context;
+  bool finished = false;
+  /// A new fiber runs eagerly up to its first preemption point and then
+  /// returns to its spawner: code before the first point is invisible.
+  bool starting = false;
+  Fiber* spawner = nullptr;  ///< null: the host (setup)
+  JoinGate join_gate;
+};
+
+}  // namespace harness

@@ -1,0 +1,63 @@
+#include "harness/harness.hpp"
+
+#include "harness/current.hpp"
+#include "harness/execution.hpp"
+
+namespace harness {
+
+void point(const Operation& operation) {
+  if (Execution* execution = current_execution()) execution->point(operation);
+}
+
+JoinHandle go(std::string name, std::function<void()> body) {
+  Execution* execution = current_execution();
+  if (execution == nullptr) throw std::logic_error("harness::go called outside an execution");
+  return JoinHandle(execution->spawn(std::move(name), std::move(body)));
+}
+
+void JoinHandle::join() const {
+  Execution* execution = current_execution();
+  if (execution == nullptr) return;
+  point(Operation{"go.join", kNoObject, AccessKind::kWait, &execution->join_gate(fiber_)});
+}
+
+std::uint64_t choose(std::uint64_t options, std::string_view label) {
+  Execution* execution = current_execution();
+  return execution ? execution->choose(options, label) : 0;
+}
+
+void fatal(std::string message) { fail(OutcomeKind::kFatal, std::move(message)); }
+
+void panic(std::string message) { throw Panic{std::move(message)}; }
+
+void fail(OutcomeKind kind, std::string message) {
+  if (Execution* execution = current_execution()) execution->fail(kind, std::move(message));
+  throw FatalOutsideExecution{std::string(to_string(kind)) + ": " + message};
+}
+
+void at_end(std::function<void()> check) {
+  if (Execution* execution = current_execution()) execution->at_end(std::move(check));
+}
+
+bool recording() {
+  Execution* execution = current_execution();
+  return execution != nullptr && execution->recording();
+}
+
+void note(std::string detail) {
+  if (Execution* execution = current_execution()) execution->note(std::move(detail));
+}
+
+bool in_execution() { return current_execution() != nullptr; }
+
+ObjectId ObjectRef::id() {
+  Execution* execution = current_execution();
+  if (execution == nullptr) return kNoObject;
+  if (generation_ != execution->generation()) {
+    generation_ = execution->generation();
+    id_ = execution->register_object(kind_, name_);
+  }
+  return id_;
+}
+
+}  // namespace harness

@@ -1,0 +1,86 @@
+// The one header code under test includes.
+//
+// Every visible step of the code under test announces itself with point():
+// what it is about to do (a label naming the step), to which shared object,
+// and how. The scheduler may switch to another fiber only there. Outside an
+// execution every call here is a no-op, so models also run plainly.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "harness/access.hpp"
+#include "harness/ids.hpp"
+#include "harness/operation.hpp"
+#include "harness/outcome.hpp"
+#include "harness/panic.hpp"
+
+namespace harness {
+
+/// A preemption point. REQUIRES: `label` outlives the execution and has no
+/// white space (a string literal such as "mapassign.set-writing").
+void point(const Operation& operation);
+inline void point(std::string_view label, ObjectId object = kNoObject, AccessKind access = AccessKind::kNone) {
+  point(Operation{label, object, access, nullptr});
+}
+
+/// Spawns a goroutine. It runs at once up to its first preemption point (code
+/// before it touches nothing shared) and is scheduled from there on.
+class JoinHandle {
+ public:
+  JoinHandle() = default;
+  explicit JoinHandle(FiberId fiber) : fiber_(fiber) {}
+  FiberId fiber() const { return fiber_; }
+  /// Waits until the goroutine has finished (a preemption point).
+  void join() const;
+
+ private:
+  FiberId fiber_{};
+};
+JoinHandle go(std::string name, std::function<void()> body);
+
+/// A data choice in [0, options): recorded, replayed and explored like a
+/// scheduling choice. Returns 0 outside an execution.
+std::uint64_t choose(std::uint64_t options, std::string_view label);
+
+/// Ends the execution with Go's fatal error `message`; nothing recovers it.
+[[noreturn]] void fatal(std::string message);
+/// Raises a Go panic (throws harness::Panic); recover by catching it.
+[[noreturn]] void panic(std::string message);
+/// Ends the execution with a failure of the given kind.
+[[noreturn]] void fail(OutcomeKind kind, std::string message);
+/// An assertion of the code under test: failure ends the execution.
+inline void check(bool condition, std::string_view message) {
+  if (!condition) fail(OutcomeKind::kAssertion, std::string(message));
+}
+
+/// Runs `check` on the host after every goroutine has finished cleanly; it
+/// may call check()/fail() to turn the outcome into a failure.
+void at_end(std::function<void()> check);
+
+/// True while the event log is being recorded; guard costly note() text with it.
+bool recording();
+/// Attaches a detail (what the step read or wrote) to the step being taken.
+void note(std::string detail);
+
+bool in_execution();
+
+/// A shared object's identity within the current execution, registered on
+/// first use. Shims hold one; objects are numbered in order of first use.
+class ObjectRef {
+ public:
+  ObjectRef(std::string_view kind, std::string name) : kind_(kind), name_(std::move(name)) {}
+  /// kNoObject outside an execution.
+  ObjectId id();
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string_view kind_;  ///< REQUIRES: a string literal
+  std::string name_;
+  std::uint64_t generation_ = 0;
+  ObjectId id_ = kNoObject;
+};
+
+}  // namespace harness

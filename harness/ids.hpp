@@ -1,0 +1,30 @@
+// Identifiers the engine hands out. They are small dense indices assigned in
+// creation order within one execution, never addresses, so that traces are
+// identical from run to run and from compiler to compiler.
+#pragma once
+
+#include <cstdint>
+
+namespace harness {
+
+/// A simulated goroutine/thread, numbered from 0 in spawn order.
+enum class FiberId : std::uint32_t {};
+/// A shared object (mutex, atomic, map…), numbered from 0 in order of first use.
+enum class ObjectId : std::uint32_t {};
+
+/// Fibers are tracked in 64-bit sets (runnable sets, sleep sets), which is
+/// also far more goroutines than a race story should need.
+inline constexpr std::uint32_t kMaxFibers = 64;
+
+/// For operations that touch no shared object (a plain yield, a spawn).
+inline constexpr ObjectId kNoObject{0xFFFFFFFFu};
+
+constexpr std::uint32_t index(FiberId id) { return static_cast<std::uint32_t>(id); }
+constexpr std::uint32_t index(ObjectId id) { return static_cast<std::uint32_t>(id); }
+
+/// A set of fibers as a bit mask: bit i is FiberId{i}.
+using FiberSet = std::uint64_t;
+constexpr FiberSet bit(FiberId id) { return FiberSet{1} << index(id); }
+constexpr bool contains(FiberSet set, FiberId id) { return (set & bit(id)) != 0; }
+
+}  // namespace harness

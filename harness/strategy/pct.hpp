@@ -1,0 +1,58 @@
+// Probabilistic Concurrency Testing (Burckhardt, Kothari, Musuvathi,
+// Nagarakatte, "A Randomized Scheduler with Probabilistic Guarantees of
+// Finding Bugs", ASPLOS 2010), as shuttle's and Coyote's PCT schedulers do it.
+//
+// Each execution gives every fiber a random distinct priority and picks d-1
+// random change points among the scheduling choices; the highest-priority
+// runnable fiber always runs, and at the i-th change point the fiber that
+// would run drops to priority i, below every initial priority. A bug of depth
+// d is then found with probability at least 1/(n k^(d-1)).
+//
+// Where we depart from the paper:
+// - k (the number of steps) is not known in advance: we use the largest
+//   number of scheduling choices seen in earlier executions (at least d),
+//   as shuttle does; only choices with two or more runnable fibers count.
+// - Change points are drawn independently, so two may coincide (fewer
+//   effective changes); the paper draws them without repetition.
+// - A fiber spawned later is inserted at a uniformly random position of the
+//   priority order, rather than all priorities being drawn up front.
+// - Data choices are uniform random.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "harness/rng.hpp"
+#include "harness/strategy/strategy.hpp"
+
+namespace harness {
+
+class PctStrategy final : public Strategy {
+ public:
+  PctStrategy(std::uint64_t seed, std::uint64_t executions, std::uint32_t depth);
+
+  bool begin_execution() override;
+  std::optional<FiberId> choose_fiber(const SchedulingChoice& choice) override;
+  std::optional<std::uint64_t> choose_data(const DataChoice& choice) override;
+  Provenance provenance() const override;
+
+ private:
+  void admit_new_fibers(FiberSet runnable);
+
+  std::uint64_t seed_;
+  std::uint64_t executions_;
+  std::uint32_t depth_;
+  std::uint64_t started_ = 0;
+  std::uint64_t choices_estimate_ = 0;   ///< k: the most choices any execution made
+  Rng rng_{0};
+
+  // Per execution.
+  std::vector<FiberId> order_;                ///< highest priority first
+  FiberSet admitted_ = 0;                     ///< fibers that have a priority
+  std::uint32_t demoted_ = 0;                 ///< fibers at the tail with change-point priorities
+  std::vector<std::uint64_t> change_points_;  ///< choice indices, ascending
+  std::uint64_t choices_ = 0;                 ///< choices made so far
+};
+
+}  // namespace harness

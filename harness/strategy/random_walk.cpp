@@ -1,0 +1,32 @@
+#include "harness/strategy/random_walk.hpp"
+
+#include <bit>
+#include <string>
+
+namespace harness {
+
+FiberId nth_member(FiberSet set, std::uint64_t k) {
+  for (; k > 0; --k) set &= set - 1;
+  return FiberId{static_cast<std::uint32_t>(std::countr_zero(set))};
+}
+
+bool RandomWalkStrategy::begin_execution() {
+  if (started_ >= executions_) return false;
+  rng_ = Rng(Rng::derive(seed_, started_));
+  ++started_;
+  return true;
+}
+
+std::optional<FiberId> RandomWalkStrategy::choose_fiber(const SchedulingChoice& choice) {
+  return nth_member(choice.runnable, rng_.below(static_cast<std::uint64_t>(std::popcount(choice.runnable))));
+}
+
+std::optional<std::uint64_t> RandomWalkStrategy::choose_data(const DataChoice& choice) {
+  return rng_.below(choice.options);
+}
+
+Provenance RandomWalkStrategy::provenance() const {
+  return {{"strategy", "random"}, {"seed", std::to_string(seed_)}};
+}
+
+}  // namespace harness

@@ -1,0 +1,81 @@
+// sync/atomic for code under test: every operation is one preemption point,
+// and the value is read or written when the step is taken, so a load and a
+// later store of the same fiber can be separated by other fibers' steps.
+// Sequentially consistent: the engine explores interleavings, not weak-memory
+// reorderings.
+#pragma once
+
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "harness/harness.hpp"
+
+namespace harness {
+
+template <typename T>
+class Atomic {
+  static_assert(std::is_trivially_copyable_v<T>, "Atomic<T> needs a trivially copyable T, as std::atomic does");
+
+ public:
+  explicit Atomic(T initial = T{}, std::string name = "atomic") : ref_("atomic", std::move(name)), value_(initial) {}
+  Atomic(const Atomic&) = delete;
+  Atomic& operator=(const Atomic&) = delete;
+
+  T load() {
+    point("atomic.load", ref_.id(), AccessKind::kRead);
+    describe("read", value_);
+    return value_;
+  }
+
+  void store(T desired) {
+    point("atomic.store", ref_.id(), AccessKind::kWrite);
+    describe("wrote", desired);
+    value_ = desired;
+  }
+
+  T exchange(T desired) {
+    point("atomic.exchange", ref_.id(), AccessKind::kRmw);
+    describe("swapped in", desired);
+    return std::exchange(value_, desired);
+  }
+
+  /// Go's CompareAndSwap: on failure `expected` receives the current value.
+  bool compare_exchange(T& expected, T desired) {
+    point("atomic.compare-exchange", ref_.id(), AccessKind::kRmw);
+    if (value_ == expected) {
+      describe("swapped in", desired);
+      value_ = desired;
+      return true;
+    }
+    describe("found", value_);
+    expected = value_;
+    return false;
+  }
+
+  T fetch_add(T delta)
+    requires std::is_integral_v<T>
+  {
+    point("atomic.fetch-add", ref_.id(), AccessKind::kRmw);
+    describe("read", value_);
+    return std::exchange(value_, static_cast<T>(value_ + delta));
+  }
+
+  /// The value without a preemption point: for end-of-execution checks.
+  T peek() const { return value_; }
+  ObjectId id() { return ref_.id(); }
+
+ private:
+  void describe(const char* verb, const T& value) {
+    if constexpr (fmt::is_formattable<T>::value) {
+      if (recording()) note(fmt::format("{} {}", verb, value));
+    }
+  }
+
+  ObjectRef ref_;
+  T value_;
+};
+
+}  // namespace harness

@@ -1,0 +1,49 @@
+// sync.Mutex for code under test. lock() and unlock() are preemption points;
+// a fiber whose lock() would block is not runnable until the mutex is free.
+// As in Go, the mutex is not reentrant (locking it twice deadlocks) and
+// unlocking an unlocked mutex is a fatal error.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "harness/harness.hpp"
+
+namespace harness {
+
+class Mutex final : private Blocker {
+ public:
+  explicit Mutex(std::string name = "mutex") : ref_("mutex", std::move(name)) {}
+  Mutex(const Mutex&) = delete;
+  Mutex& operator=(const Mutex&) = delete;
+
+  void lock();
+  void unlock();
+  /// Go's TryLock: takes the mutex if it is free; never blocks.
+  bool try_lock();
+
+  ObjectId id() { return ref_.id(); }
+
+ private:
+  bool enabled(FiberId) const override { return !locked_; }
+  std::string describe_wait(FiberId) const override;
+  void take();
+
+  ObjectRef ref_;
+  bool locked_ = false;
+  std::optional<FiberId> holder_;  ///< for deadlock reports only
+};
+
+/// RAII guard, as std::lock_guard.
+class MutexLock {
+ public:
+  explicit MutexLock(Mutex& mutex) : mutex_(mutex) { mutex_.lock(); }
+  ~MutexLock() { mutex_.unlock(); }
+  MutexLock(const MutexLock&) = delete;
+  MutexLock& operator=(const MutexLock&) = delete;
+
+ private:
+  Mutex& mutex_;
+};
+
+}  // namespace harness

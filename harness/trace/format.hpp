@@ -1,0 +1,30 @@
+// The trace file format's constants: the single source of truth for the
+// writer and the reader. docs/trace_format.md describes the format.
+#pragma once
+
+#include <string_view>
+
+namespace harness::trace_format {
+
+inline constexpr std::string_view kMagic = "interleave-trace";
+inline constexpr int kVersion = 1;
+
+// Line keywords, in the order they appear.
+inline constexpr std::string_view kProgram = "program";
+inline constexpr std::string_view kProvenance = "provenance";
+inline constexpr std::string_view kFibers = "fibers";
+inline constexpr std::string_view kFiber = "fiber";
+inline constexpr std::string_view kObjects = "objects";
+inline constexpr std::string_view kObject = "object";
+inline constexpr std::string_view kDecisions = "decisions";
+inline constexpr std::string_view kSchedule = "schedule";
+inline constexpr std::string_view kData = "data";
+inline constexpr std::string_view kSteps = "steps";
+inline constexpr std::string_view kStep = "step";
+inline constexpr std::string_view kOutcome = "outcome";
+inline constexpr std::string_view kEnd = "end";
+
+/// Written for kNoObject.
+inline constexpr std::string_view kNoObjectText = "-";
+
+}  // namespace harness::trace_format

@@ -1,0 +1,60 @@
+// Writes a trace in the text format of docs/trace_format.md. Only integers
+// and strings are printed, with fixed rules, so the bytes depend on nothing
+// but the trace.
+#include <fmt/format.h>
+
+#include "harness/strategy/replay.hpp"
+#include "harness/trace/atomic_file.hpp"
+#include "harness/trace/format.hpp"
+#include "harness/trace/text_escape.hpp"
+#include "harness/trace/trace.hpp"
+
+namespace harness {
+
+using trace_text::quote;
+using trace_text::token;
+namespace tf = trace_format;
+
+std::string write_trace(const Trace& trace) {
+  fmt::memory_buffer out;
+  auto line = [&out]<typename... Args>(fmt::format_string<Args...> format, Args&&... args) {
+    fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+    out.push_back('\n');
+  };
+  line("{} {}", tf::kMagic, tf::kVersion);
+  line("{} {}", tf::kProgram, quote(trace.program));
+  for (const auto& [key, value] : trace.provenance) line("{} {} {}", tf::kProvenance, token(key), quote(value));
+  line("{} {}", tf::kFibers, trace.fibers.size());
+  for (std::size_t i = 0; i < trace.fibers.size(); ++i) line("{} {} {}", tf::kFiber, i, quote(trace.fibers[i]));
+  line("{} {}", tf::kObjects, trace.objects.size());
+  for (std::size_t i = 0; i < trace.objects.size(); ++i)
+    line("{} {} {} {}", tf::kObject, i, token(trace.objects[i].kind), quote(trace.objects[i].name));
+  line("{} {}", tf::kDecisions, trace.decisions.size());
+  for (const Decision& d : trace.decisions) {
+    if (d.kind == Decision::Kind::kSchedule)
+      line("{} step={} fiber={} runnable={}", tf::kSchedule, d.step, d.value, format_fiber_set(d.options));
+    else
+      line("{} after={} value={} options={} label={}", tf::kData, d.step, d.value, d.options, token(d.label));
+  }
+  line("{} {}", tf::kSteps, trace.events.size());
+  for (const Event& e : trace.events) {
+    const std::string object = e.object == kNoObject ? std::string(tf::kNoObjectText) : std::to_string(index(e.object));
+    fmt::format_to(std::back_inserter(out), "{} {} fiber={} op={} object={} access={} runnable={}", tf::kStep, e.step,
+                   index(e.fiber), token(e.label), object, to_string(e.access), format_fiber_set(e.runnable));
+    if (!e.detail.empty()) fmt::format_to(std::back_inserter(out), " detail={}", quote(e.detail));
+    out.push_back('\n');
+  }
+  line("{} {} {}", tf::kOutcome, to_string(trace.outcome.kind), quote(trace.outcome.message));
+  line("{}", tf::kEnd);
+  return fmt::to_string(out);
+}
+
+void save_trace(const std::string& path, const Trace& trace) { write_file_atomically(path, write_trace(trace)); }
+
+std::string provenance_value(const Trace& trace, std::string_view key) {
+  for (const auto& [k, v] : trace.provenance)
+    if (k == key) return v;
+  return {};
+}
+
+}  // namespace harness
