@@ -7,14 +7,22 @@ namespace harness {
 
 class Execution;
 
-Execution* current_execution();
+namespace detail {
+// constinit: no dynamic initialisation, so other files read it directly,
+// without a call through a TLS wrapper (it is read at every point).
+extern thread_local constinit Execution* tl_current_execution;
+}  // namespace detail
+
+inline Execution* current_execution() { return detail::tl_current_execution; }
 
 namespace detail {
 /// Installs `execution` for the lifetime of the scope.
 class CurrentExecutionScope {
  public:
-  explicit CurrentExecutionScope(Execution* execution);
-  ~CurrentExecutionScope();
+  explicit CurrentExecutionScope(Execution* execution) : previous_(tl_current_execution) {
+    tl_current_execution = execution;
+  }
+  ~CurrentExecutionScope() { tl_current_execution = previous_; }
   CurrentExecutionScope(const CurrentExecutionScope&) = delete;
   CurrentExecutionScope& operator=(const CurrentExecutionScope&) = delete;
 

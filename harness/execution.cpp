@@ -87,6 +87,14 @@ const Outcome& Execution::run(const Program& program, Strategy& strategy,
   return outcome_;
 }
 
+std::vector<Decision> Execution::decisions() const {
+  std::vector<Decision> decisions;
+  decisions.reserve(decisions_.size());
+  for (const RecordedDecision& d : decisions_)
+    decisions.push_back(Decision{d.kind, d.step, d.value, d.options, std::string(d.label)});
+  return decisions;
+}
+
 std::vector<std::string> Execution::fiber_names() const {
   std::vector<std::string> names;
   for (std::uint32_t i = 0; i < fiber_count_; ++i) names.push_back(fibers_[i].name);
@@ -201,7 +209,7 @@ Fiber* Execution::pick(Fiber* yielding) {
   }
   const bool yielding_can_continue = yielding != nullptr && contains(runnable, yielding->id);
   FiberId chosen{static_cast<std::uint32_t>(std::countr_zero(runnable))};
-  if (std::popcount(runnable) > 1) {
+  if ((runnable & (runnable - 1)) != 0) {  // two or more
     SchedulingChoice choice;
     choice.step = steps_;
     choice.runnable = runnable;
@@ -218,7 +226,7 @@ Fiber* Execution::pick(Fiber* yielding) {
       return nullptr;
     }
     chosen = *answer;
-    decisions_.push_back(Decision{Decision::Kind::kSchedule, steps_, index(chosen), runnable, {}});
+    decisions_.push_back(RecordedDecision{Decision::Kind::kSchedule, steps_, index(chosen), runnable, {}});
   }
   if (yielding_can_continue && chosen != yielding->id) ++preemptions_;
   Fiber& next = fibers_[index(chosen)];
@@ -249,7 +257,7 @@ std::uint64_t Execution::choose(std::uint64_t options, std::string_view label) {
   if (*value >= options)
     fail(OutcomeKind::kDivergence,
          fmt::format("[interleave internal bug] strategy chose value {} of {}", *value, options));
-  decisions_.push_back(Decision{Decision::Kind::kData, steps_, *value, options, std::string(label)});
+  decisions_.push_back(RecordedDecision{Decision::Kind::kData, steps_, *value, options, label});
   return *value;
 }
 
@@ -266,6 +274,11 @@ void Execution::fail(OutcomeKind kind, std::string message) {
     std::abort();  // [interleave internal bug] an abandoned fiber was resumed
   }
   throw HostFailure{};
+}
+
+void Execution::report_failure(OutcomeKind kind, std::string message) {
+  if (current_ != nullptr && !tearing_down_) fail(kind, std::move(message));
+  set_failure(kind, std::move(message));
 }
 
 void Execution::transfer(boost::context::fiber* save_into, Fiber* target) {

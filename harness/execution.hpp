@@ -55,7 +55,8 @@ class Execution {
   const Outcome& run(const Program& program, Strategy& strategy, const ExecutionSettings& settings);
 
   const Outcome& outcome() const { return outcome_; }
-  const std::vector<Decision>& decisions() const { return decisions_; }
+  /// The decisions of the last run, in order.
+  std::vector<Decision> decisions() const;
   const std::vector<Event>& events() const { return events_; }
   std::uint64_t steps() const { return steps_; }
   std::vector<std::string> fiber_names() const;
@@ -70,6 +71,8 @@ class Execution {
   /// Ends the execution with a failure. From a fiber it never returns (the
   /// fiber is abandoned and unwound when the run ends); on the host it throws.
   [[noreturn]] void fail(OutcomeKind kind, std::string message);
+  /// As fail(), but on the host it records the failure and returns.
+  void report_failure(OutcomeKind kind, std::string message);
   ObjectId register_object(std::string_view kind, std::string name);
   void at_end(std::function<void()> check);
   bool recording() const { return settings_.record; }
@@ -114,7 +117,15 @@ class Execution {
   bool failed_ = false;
   bool tearing_down_ = false;
   Outcome outcome_;
-  std::vector<Decision> decisions_;
+  /// Decisions as the hot path records them: no string is built per choice.
+  struct RecordedDecision {
+    Decision::Kind kind;
+    std::uint64_t step;
+    std::uint64_t value;
+    std::uint64_t options;
+    std::string_view label;  ///< data choices: the caller's label (a literal)
+  };
+  std::vector<RecordedDecision> decisions_;
   std::vector<Event> events_;
   std::vector<ObjectInfo> objects_;
   std::vector<std::function<void()>> end_checks_;

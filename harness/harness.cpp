@@ -35,6 +35,12 @@ void fail(OutcomeKind kind, std::string message) {
   throw FatalOutsideExecution{std::string(to_string(kind)) + ": " + message};
 }
 
+void report_failure(OutcomeKind kind, std::string message) {
+  Execution* execution = current_execution();
+  if (execution == nullptr) throw FatalOutsideExecution{std::string(to_string(kind)) + ": " + message};
+  execution->report_failure(kind, std::move(message));
+}
+
 void at_end(std::function<void()> check) {
   if (Execution* execution = current_execution()) execution->at_end(std::move(check));
 }

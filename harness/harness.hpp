@@ -42,7 +42,8 @@ class JoinHandle {
 JoinHandle go(std::string name, std::function<void()> body);
 
 /// A data choice in [0, options): recorded, replayed and explored like a
-/// scheduling choice. Returns 0 outside an execution.
+/// scheduling choice; returns 0 outside an execution. REQUIRES: `label`
+/// outlives the execution (a string literal).
 std::uint64_t choose(std::uint64_t options, std::string_view label);
 
 /// Ends the execution with Go's fatal error `message`; nothing recovers it.
@@ -51,9 +52,13 @@ std::uint64_t choose(std::uint64_t options, std::string_view label);
 [[noreturn]] void panic(std::string message);
 /// Ends the execution with a failure of the given kind.
 [[noreturn]] void fail(OutcomeKind kind, std::string message);
-/// An assertion of the code under test: failure ends the execution.
+/// Reports a failure of the given kind. In a goroutine it ends the
+/// execution and does not return; on the host (setup, end checks) it records
+/// the failure and returns, so end checks stay cheap (no exception).
+void report_failure(OutcomeKind kind, std::string message);
+/// An assertion of the code under test (see report_failure).
 inline void check(bool condition, std::string_view message) {
-  if (!condition) fail(OutcomeKind::kAssertion, std::string(message));
+  if (!condition) report_failure(OutcomeKind::kAssertion, std::string(message));
 }
 
 /// Runs `check` on the host after every goroutine has finished cleanly; it

@@ -1,0 +1,127 @@
+// Engine benchmark. Prints, measured in the same run (the machine is shared
+// and noisy: compare ratios, not absolute times):
+//  (a) the cost of one preemption point through the scheduler, against a
+//      bare Boost.Context scheduler -> fiber -> scheduler round trip;
+//  (b) executions per second exhausting the two-goroutine lost-update model
+//      (each does N times: load, store load+1) with dfs, N = 1..4, fiber
+//      set-up included.
+// Each figure is the best of several repetitions.
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+#include <boost/context/fiber.hpp>
+
+#include "examples/programs.hpp"
+#include "harness/execution.hpp"
+#include "harness/explore.hpp"
+#include "harness/harness.hpp"
+#include "harness/strategy/dfs.hpp"
+
+namespace ctx = boost::context;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kRepetitions = 7;
+
+/// Best wall time in nanoseconds of `repetitions` runs of `body`.
+double best_ns(const std::function<void()>& body, int repetitions = kRepetitions) {
+  double best = 1e300;
+  for (int i = 0; i < repetitions; ++i) {
+    const auto start = Clock::now();
+    body();
+    best = std::min(best, std::chrono::duration<double, std::nano>(Clock::now() - start).count());
+  }
+  return best;
+}
+
+double bare_round_trip_ns(std::uint64_t trips) {
+  harness::StackPool stacks;
+  return best_ns([&] {
+           ctx::fiber fiber(std::allocator_arg, harness::PooledStack(stacks), [trips](ctx::fiber&& host) {
+             for (std::uint64_t i = 0; i < trips; ++i) host = std::move(host).resume();
+             return std::move(host);
+           });
+           for (std::uint64_t i = 0; i <= trips; ++i) fiber = std::move(fiber).resume();
+         }) /
+         static_cast<double>(trips);
+}
+
+/// Always switches to another runnable fiber (every point costs a context
+/// switch), or always stays with the current one (no switch at all).
+class FixedStrategy final : public harness::Strategy {
+ public:
+  explicit FixedStrategy(bool switch_always) : switch_always_(switch_always) {}
+  bool begin_execution() override { return !started_ && (started_ = true); }
+  std::optional<harness::FiberId> choose_fiber(const harness::SchedulingChoice& choice) override {
+    if (!switch_always_ && choice.current) return *choice.current;
+    harness::FiberSet others = choice.runnable;
+    if (choice.current) others &= ~harness::bit(*choice.current);
+    return harness::FiberId{static_cast<std::uint32_t>(std::countr_zero(others))};
+  }
+  std::optional<std::uint64_t> choose_data(const harness::DataChoice&) override { return 0; }
+  harness::Provenance provenance() const override { return {{"strategy", "fixed"}}; }
+
+ private:
+  bool switch_always_;
+  bool started_ = false;
+};
+
+/// ns per preemption point: `fibers` goroutines of `points` points each.
+double point_ns(std::uint32_t fibers, std::uint64_t points, bool switch_always) {
+  harness::StackPool stacks;
+  harness::Execution execution(stacks);
+  harness::Program program{"points", [fibers, points] {
+                             for (std::uint32_t f = 0; f < fibers; ++f)
+                               harness::go("g", [points] {
+                                 for (std::uint64_t i = 0; i < points; ++i) harness::point("step");
+                               });
+                           }};
+  const harness::ExecutionSettings settings{UINT64_MAX, false};
+  return best_ns([&] {
+           FixedStrategy strategy(switch_always);
+           strategy.begin_execution();
+           execution.run(program, strategy, settings);
+         }) /
+         static_cast<double>(fibers * points);
+}
+
+}  // namespace
+
+int main() {
+  constexpr std::uint64_t kPoints = 2'000'000;
+  std::printf("interleave engine benchmark (best of %d; ratios are what to compare)\n\n", kRepetitions);
+
+  const double bare = bare_round_trip_ns(kPoints);
+  const double switching = point_ns(2, kPoints / 2, true);
+  const double staying = point_ns(2, kPoints / 2, false);
+  std::printf("(a) preemption point vs bare Boost.Context round trip\n");
+  std::printf("    bare scheduler->fiber->scheduler round trip   %7.1f ns\n", bare);
+  std::printf("    point, 2 goroutines, switching at every point  %7.1f ns   ratio %.2f  (target <= 3)\n", switching,
+              switching / bare);
+  std::printf("    point, 2 goroutines, never switching           %7.1f ns   ratio %.2f\n\n", staying, staying / bare);
+
+  std::printf("(b) dfs to exhaustion, two-goroutine lost-update model (N rounds of load; store)\n");
+  std::printf("    %2s %12s %12s %16s\n", "N", "executions", "exhausted", "executions/s");
+  for (std::uint32_t rounds = 1; rounds <= 4; ++rounds) {
+    const harness::Program program = examples::lost_update(rounds, false);
+    harness::StackPool stacks;
+    std::uint64_t executions = 0;
+    bool exhausted = false;
+    const double ns = best_ns(
+        [&] {
+          harness::DfsStrategy dfs;
+          const harness::Report report = harness::explore(program, dfs, stacks, harness::ExploreSettings{});
+          executions = report.executions;
+          exhausted = report.exhausted;
+        },
+        rounds == 4 ? 3 : kRepetitions);
+    std::printf("    %2u %12llu %12s %16.0f\n", rounds, static_cast<unsigned long long>(executions),
+                exhausted ? "yes" : "no", static_cast<double>(executions) / (ns * 1e-9));
+  }
+  return 0;
+}
