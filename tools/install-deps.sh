@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages interleave needs, only those missing.
+# Usage: tools/install-deps.sh [--with-clang]
+#   --with-clang  also install clang++ (CI builds with both compilers)
+set -euo pipefail
+
+packages=(g++ cmake ninja-build pkg-config libboost-context-dev libfmt-dev libspdlog-dev libcli11-dev catch2)
+if [[ "${1:-}" == "--with-clang" ]]; then
+  packages+=(clang)
+elif [[ $# -gt 0 ]]; then
+  echo "install-deps.sh: unknown argument '$1' (expected --with-clang or nothing)" >&2
+  exit 2
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps.sh: installing ${missing[*]}" >&2
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null; then
+    sudo="sudo"
+  else
+    echo "install-deps.sh: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
