@@ -1,6 +1,7 @@
 #include "harness/explore.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "harness/execution.hpp"
 #include "harness/strategy/replay.hpp"
@@ -59,6 +60,8 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
     auto [it, inserted] = classes.try_emplace(outcome);
     OutcomeClass& cls = it->second;
     if (inserted) {
+      spdlog::debug("{}: execution {} reached a new outcome class: {}", program.name, progress.executions,
+                    describe(outcome));
       cls.outcome = outcome;
       cls.first_execution = progress.executions;
       if (!outcome.ok()) {
@@ -85,6 +88,8 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
 
   report.executions = progress.executions;
   report.exhausted = strategy.exhausted();
+  spdlog::info("{}: {} executions, {} outcome classes{}", program.name, report.executions, classes.size(),
+               report.exhausted ? ", space exhausted" : "");
   for (auto& [outcome, cls] : classes) report.classes.push_back(std::move(cls));
   return report;
 }
