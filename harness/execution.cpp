@@ -265,6 +265,15 @@ void Execution::set_failure(OutcomeKind kind, std::string message) {
   if (failed_) return;  // the first failure ends the execution; later ones are its echoes
   failed_ = true;
   outcome_ = Outcome{kind, std::move(message)};
+  // Say where everybody else was when a goroutine failed: the other half of
+  // the conflicting pair is usually parked at its pending step.
+  if (settings_.record && current_ != nullptr) {
+    for (std::uint32_t i = 0; i < fiber_count_; ++i) {
+      const Fiber& other = fibers_[i];
+      if (other.finished || &other == current_ || other.starting) continue;
+      note(fmt::format("goroutine {} '{}' is at {}", i, other.name, pending_[i].label));
+    }
+  }
 }
 
 void Execution::fail(OutcomeKind kind, std::string message) {

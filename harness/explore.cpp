@@ -1,7 +1,7 @@
 #include "harness/explore.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include "harness/log.hpp"
 
 #include "harness/execution.hpp"
 #include "harness/strategy/replay.hpp"
@@ -60,7 +60,7 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
     auto [it, inserted] = classes.try_emplace(outcome);
     OutcomeClass& cls = it->second;
     if (inserted) {
-      spdlog::debug("{}: execution {} reached a new outcome class: {}", program.name, progress.executions,
+      logger().debug("{}: execution {} reached a new outcome class: {}", program.name, progress.executions,
                     describe(outcome));
       cls.outcome = outcome;
       cls.first_execution = progress.executions;
@@ -88,7 +88,7 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
 
   report.executions = progress.executions;
   report.exhausted = strategy.exhausted();
-  spdlog::info("{}: {} executions, {} outcome classes{}", program.name, report.executions, classes.size(),
+  logger().info("{}: {} executions, {} outcome classes{}", program.name, report.executions, classes.size(),
                report.exhausted ? ", space exhausted" : "");
   for (auto& [outcome, cls] : classes) report.classes.push_back(std::move(cls));
   return report;

@@ -1,0 +1,41 @@
+// A copy-on-write snapshot map as people build it with Go's atomic.Value:
+// readers load the current snapshot; a writer loads it, copies it, changes
+// the copy and stores it back — with no lock. Every step is individually
+// atomic, so Go's race detector stays silent, yet two concurrent writers
+// both copy the same snapshot and the later store drops the other's update.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/sync/atomic.hpp"
+#include "maps/map.hpp"
+
+namespace maps {
+
+class CowMap final : public ConcurrentMap {
+ public:
+  explicit CowMap(std::string name = "cow");
+
+  std::optional<Value> get(Key key) override;
+  void put(Key key, Value value) override;
+  void erase(Key key) override;
+  std::int64_t len() override;
+  void range(const std::function<bool(Key, Value)>& visit) override;
+  void clear() override;
+  std::pair<Value, bool> get_or_put(Key key, Value value) override;
+  std::optional<Value> get_and_delete(Key key) override;
+  std::vector<std::pair<Key, Value>> snapshot() const override;
+
+ private:
+  using Snapshot = std::map<Key, Value>;
+  const Snapshot& load();
+  void store(Snapshot next);
+
+  harness::Atomic<std::uint64_t> current_;  ///< index into versions_: atomic.Value's pointer
+  std::vector<std::shared_ptr<const Snapshot>> versions_;
+};
+
+}  // namespace maps

@@ -1,0 +1,139 @@
+// GoMap: a step-for-step model of Go 1.19's runtime map (map[int64]int64),
+// including its best-effort concurrent-misuse checks and their exact fatal
+// messages. See ../shared/reference/go-map.md; Go's identifiers are kept.
+//
+// Where the preemption points are, and why:
+// - Every operation starts with an *entry* point (mapaccess/mapassign/…
+//   ".check-writing", "maplen", "mapiterinit"): goroutines interleave
+//   between map calls there, in every mode.
+// - hashWriting is a plain byte updated by a read-modify-write, so SET and
+//   CLEAR are two points each (".set-writing.load" then ".store"): two
+//   writers can both read 0 and both store 4, which is how Go misses an
+//   overlap. The re-check at the end of assign/delete is its own point.
+// - Bucket probes, the insert/delete of a slot, evacuation of one old
+//   bucket, and the value store that compiled code does after mapassign
+//   returns are points too: a racing goroutine can act between them, which
+//   is how silent corruption (a key lost, a wrong count) arises.
+// - *Allocation* points: makeBucketArray in hashGrow, and newoverflow when
+//   the preallocated pool is empty. Allocation can start a GC cycle and
+//   park the goroutine with hashWriting still set; with GOMAXPROCS=1
+//   (`single_processor`) these and the entry points are the only points,
+//   which is how real Go still dies with "concurrent map writes" there.
+//
+// Departures from Go, none of which changes an outcome:
+// - fastrand (hash0 re-randomisation on emptying, incrnoverflow above B=15)
+//   is a deterministic per-map sequence seeded by hash_seed; the iterator's
+//   random start *is* a data choice (harness::choose), since it changes
+//   what a goroutine observes.
+// - Memory is never reused: old arrays and overflow buckets stay alive
+//   until the map is destroyed (Go's GC keeps them alive for iterators).
+// - A racy read of a pointer that another goroutine cleared (which crashes
+//   real Go with a nil dereference) raises the same recoverable run-time
+//   panic Go prints.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/harness.hpp"
+#include "harness/rng.hpp"
+#include "maps/go/hmap.hpp"
+#include "maps/map.hpp"
+
+namespace maps {
+
+struct GoMapOptions {
+  std::string name = "m";
+  bool nil = false;                   ///< a nil map (var m map[int64]int64)
+  std::uint8_t B = 0;                 ///< initial log2 bucket count (make with a size hint)
+  std::uint32_t hash_seed = 0;        ///< hash0
+  bool single_processor = false;      ///< GOMAXPROCS=1: points only at entries and allocations
+  bool explore_iteration_start = true;  ///< false: iteration always starts at bucket 0, offset 0
+};
+
+class GoMap final : public ConcurrentMap {
+ public:
+  explicit GoMap(GoMapOptions options);
+  ~GoMap() override;
+
+  // ---- Go's runtime operations ----
+  std::optional<Value> mapaccess(Key key);  ///< mapaccess2: v, ok := m[k]
+  void mapassign(Key key, Value value);     ///< m[k] = v
+  void mapdelete(Key key);                  ///< delete(m, k)
+  void mapclear();                          ///< for k := range m { delete(m, k) }
+  std::int64_t maplen();                    ///< len(m)
+  void maprange(const std::function<bool(Key, Value)>& visit);  ///< mapiterinit + mapiternext
+
+  // ---- ConcurrentMap ----
+  std::optional<Value> get(Key key) override { return mapaccess(key); }
+  void put(Key key, Value value) override { mapassign(key, value); }
+  void erase(Key key) override { mapdelete(key); }
+  std::int64_t len() override { return maplen(); }
+  void range(const std::function<bool(Key, Value)>& visit) override { maprange(visit); }
+  void clear() override { mapclear(); }
+  std::pair<Value, bool> get_or_put(Key key, Value value) override;
+  std::optional<Value> get_and_delete(Key key) override;
+  std::optional<std::string> check_invariants() override;
+  std::vector<std::pair<Key, Value>> snapshot() const override;
+
+  const goruntime::hmap& header() const { return h_; }
+  bool is_nil() const { return nil_; }
+  bool growing() const { return h_.oldbuckets != nullptr; }
+
+ private:
+  struct hiter;
+
+  // Points (see the header comment).
+  void entry_point(std::string_view label, harness::AccessKind access);
+  void step(std::string_view label, harness::AccessKind access);
+  void alloc_point(std::string_view label);
+  void note_flags(std::string_view what, std::uint8_t flags);
+
+  // The write protocol around hashWriting.
+  void set_writing(std::string_view load_label, std::string_view store_label);
+  void recheck_and_clear_writing(std::string_view recheck_label, std::string_view load_label,
+                                 std::string_view store_label);
+
+  // Lookups.
+  goruntime::bmap* lookup_bucket(std::uint64_t hash) const;
+  std::optional<std::pair<Key, Value>> mapaccessK(Key key) const;  // no point, no check (iterator use)
+
+  // Growth (grow.cpp).
+  /// 2^b buckets plus, for b >= 4, 2^(b-4) preallocated overflow buckets;
+  /// returns the array and the first preallocated overflow bucket. With
+  /// `dirty` (an array this map made for the same b), zeroes and reuses it.
+  std::pair<goruntime::bmap*, goruntime::bmap*> makeBucketArray(std::uint8_t b, goruntime::bmap* dirty = nullptr);
+  goruntime::bmap* newoverflow(goruntime::bmap* b);
+  void incrnoverflow();
+  void hashGrow();
+  void growWork(std::uint64_t bucket);
+  void evacuate(std::uint64_t oldbucket);
+  void advanceEvacuationMark(std::uint64_t newbit);
+  std::uint64_t noldbuckets() const;
+  std::uint64_t oldbucketmask() const { return noldbuckets() - 1; }
+  bool sameSize() const { return (h_.flags & goruntime::sameSizeGrow) != 0; }
+  goruntime::bmap* bucket_at(goruntime::bmap* array, std::uint64_t index) const;
+
+  // Iteration (iterate.cpp).
+  bool mapiterinit(hiter& it);
+  bool mapiternext(hiter& it);
+
+  [[noreturn]] static void nil_dereference();
+
+  GoMapOptions options_;
+  bool nil_;
+  goruntime::hmap h_;
+  harness::ObjectRef ref_;
+  harness::Rng fastrand_;
+  struct BucketArray {
+    std::unique_ptr<goruntime::bmap[]> buckets;
+    std::size_t size;  ///< including preallocated overflow buckets
+  };
+  std::vector<BucketArray> arrays_;                    ///< every bucket array ever made
+  std::vector<std::unique_ptr<goruntime::bmap>> overflows_;   ///< every overflow bucket ever allocated
+};
+
+}  // namespace maps

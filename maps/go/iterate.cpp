@@ -1,0 +1,143 @@
+// GoMap's iteration: mapiterinit and mapiternext (reference §5.4). The
+// random start is a data choice; mapiternext checks hashWriting once per
+// call, i.e. once per element delivered; entries that moved since the
+// iterator took its snapshot are looked up again (mapaccessK) so that
+// iteration stays correct during growth.
+#include <fmt/format.h>
+
+#include "maps/go/go_map.hpp"
+
+namespace maps {
+
+using namespace goruntime;
+using harness::AccessKind;
+
+namespace {
+constexpr std::uint64_t noCheck = ~std::uint64_t{0};
+}
+
+struct GoMap::hiter {
+  Key key = 0;
+  Value elem = 0;
+  bmap* buckets = nullptr;  // the bucket array when the iterator started
+  bmap* bptr = nullptr;     // the bucket being walked
+  std::uint8_t B = 0;
+  std::uint64_t startBucket = 0;
+  std::uint8_t offset = 0;  // intra-bucket start, the same for every bucket
+  bool wrapped = false;
+  std::uint8_t i = 0;
+  std::uint64_t bucket = 0;
+  std::uint64_t checkBucket = 0;
+};
+
+std::optional<std::pair<Key, Value>> GoMap::mapaccessK(Key key) const {
+  if (nil_ || h_.count == 0) return std::nullopt;
+  const std::uint64_t hash = hash_key(key, h_.hash0);
+  const std::uint8_t top = tophash(hash);
+  for (bmap* b = lookup_bucket(hash); b != nullptr; b = b->overflow) {
+    for (int i = 0; i < bucketCnt; ++i) {
+      if (b->tophash[i] != top) {
+        if (b->tophash[i] == emptyRest) return std::nullopt;
+        continue;
+      }
+      if (b->keys[i] == key) return std::pair{b->keys[i], b->elems[i]};
+    }
+  }
+  return std::nullopt;
+}
+
+bool GoMap::mapiterinit(hiter& it) {
+  entry_point("mapiterinit", AccessKind::kRead);
+  if (nil_ || h_.count == 0) return false;  // nothing to iterate, and no check
+  it.B = h_.B;
+  it.buckets = h_.buckets;
+  // r := fastrand(): the start bucket and the offset within each bucket.
+  const std::uint64_t options = options_.explore_iteration_start ? bucketShift(h_.B) * bucketCnt : 1;
+  const std::uint64_t r = harness::choose(options, "mapiterinit.start");
+  it.startBucket = r & bucketMask(h_.B);
+  it.offset = static_cast<std::uint8_t>((r >> h_.B) & (bucketCnt - 1));
+  it.bucket = it.startBucket;
+  if (harness::recording())
+    harness::note(fmt::format("start at bucket {}, offset {}", it.startBucket, it.offset));
+  // The one atomic access to flags: mark that an iterator may be running.
+  if ((h_.flags & (iterator | oldIterator)) != (iterator | oldIterator)) {
+    step("mapiterinit.set-iterator", AccessKind::kRmw);
+    h_.flags |= iterator | oldIterator;
+  }
+  return mapiternext(it);
+}
+
+bool GoMap::mapiternext(hiter& it) {
+  step("mapiternext.check-writing", AccessKind::kRead);
+  note_flags("read", h_.flags);
+  if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map iteration and map write");
+  std::uint64_t bucket = it.bucket;
+  bmap* b = it.bptr;
+  std::uint8_t i = it.i;
+  std::uint64_t checkBucket = it.checkBucket;
+  for (;;) {  // next:
+    if (b == nullptr) {
+      if (bucket == it.startBucket && it.wrapped) return false;  // done
+      if (growing() && it.B == h_.B) {
+        // Iterating the new array of an unfinished growth: walk the old
+        // bucket if it has not moved yet, keeping only the entries that
+        // belong to this new bucket.
+        const std::uint64_t oldbucket = bucket & oldbucketmask();
+        b = h_.oldbuckets + oldbucket;
+        if (!evacuated(b)) {
+          checkBucket = bucket;
+        } else {
+          b = bucket_at(it.buckets, bucket);
+          checkBucket = noCheck;
+        }
+      } else {
+        b = bucket_at(it.buckets, bucket);
+        checkBucket = noCheck;
+      }
+      ++bucket;
+      if (bucket == bucketShift(it.B)) {
+        bucket = 0;
+        it.wrapped = true;
+      }
+      i = 0;
+    }
+    for (; i < bucketCnt; ++i) {
+      const std::uint8_t offi = (i + it.offset) & (bucketCnt - 1);
+      const std::uint8_t top = b->tophash[offi];
+      if (isEmpty(top) || top == evacuatedEmpty) continue;
+      const Key k = b->keys[offi];
+      if (checkBucket != noCheck && !sameSize()) {
+        // int64 keys are reflexive: filter by the hash.
+        if ((hash_key(k, h_.hash0) & bucketMask(it.B)) != checkBucket) continue;
+      }
+      if (top != evacuatedX && top != evacuatedY) {
+        it.key = k;  // the golden data: nothing has moved it
+        it.elem = b->elems[offi];
+      } else {
+        // Moved since the snapshot: the current table has the truth
+        // (updated, deleted, or re-inserted).
+        std::optional<std::pair<Key, Value>> current = mapaccessK(k);
+        if (!current) continue;
+        it.key = current->first;
+        it.elem = current->second;
+      }
+      it.bucket = bucket;
+      it.bptr = b;
+      it.i = static_cast<std::uint8_t>(i + 1);
+      it.checkBucket = checkBucket;
+      return true;
+    }
+    b = b->overflow;
+    i = 0;
+  }
+}
+
+void GoMap::maprange(const std::function<bool(Key, Value)>& visit) {
+  hiter it;
+  for (bool more = mapiterinit(it); more; more = mapiternext(it)) {
+    if (harness::recording()) harness::note(fmt::format("yields {} = {}", it.key, it.elem));
+    if (!visit(it.key, it.elem)) return;
+  }
+}
+
+}  // namespace maps
