@@ -4,7 +4,8 @@
 #   --with-clang  also install clang++ (CI builds with both compilers)
 set -euo pipefail
 
-packages=(g++ cmake ninja-build pkg-config libboost-context-dev libfmt-dev libspdlog-dev libcli11-dev catch2)
+packages=(g++ cmake ninja-build pkg-config libboost-context-dev libfmt-dev libspdlog-dev libcli11-dev catch2
+  libtomlplusplus-dev libxxhash-dev)
 if [[ "${1:-}" == "--with-clang" ]]; then
   packages+=(clang)
 elif [[ $# -gt 0 ]]; then

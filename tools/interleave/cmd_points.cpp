@@ -1,0 +1,83 @@
+// interleave points: every preemption point the scenario's goroutines reach.
+#include <iostream>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "harness/strategy/dfs.hpp"
+#include "tools/interleave/commands.hpp"
+#include "tools/interleave/exit_codes.hpp"
+#include "tools/scenario/program.hpp"
+
+namespace interleave {
+namespace {
+
+/// Forwards to another strategy and notes every step taken.
+class ObservingStrategy final : public harness::Strategy {
+ public:
+  explicit ObservingStrategy(harness::Strategy& inner) : inner_(inner) {}
+  bool begin_execution() override { return inner_.begin_execution(); }
+  std::optional<harness::FiberId> choose_fiber(const harness::SchedulingChoice& c) override {
+    return inner_.choose_fiber(c);
+  }
+  std::optional<std::uint64_t> choose_data(const harness::DataChoice& c) override { return inner_.choose_data(c); }
+  std::optional<std::string> end_execution(const harness::Outcome& o) override { return inner_.end_execution(o); }
+  bool wants_steps() const override { return true; }
+  bool observe_step(const harness::StepView& step) override {
+    Seen& seen = seen_[std::string(step.operation->label)];
+    seen.fibers.insert(harness::index(step.fiber));
+    ++seen.steps;
+    return true;
+  }
+  std::string stop_reason() const override { return inner_.stop_reason(); }
+  bool exhausted() const override { return inner_.exhausted(); }
+  harness::Provenance provenance() const override { return inner_.provenance(); }
+
+  struct Seen {
+    std::set<std::uint32_t> fibers;
+    std::uint64_t steps = 0;
+  };
+  const std::map<std::string, Seen>& seen() const { return seen_; }
+
+ private:
+  harness::Strategy& inner_;
+  std::map<std::string, Seen> seen_;
+};
+
+}  // namespace
+
+int cmd_points(const std::string& path, const ExploreOverrides& overrides) {
+  Scenario scenario;
+  try {
+    scenario = load_scenario(path);
+  } catch (const ScenarioError& error) {
+    std::cerr << "interleave: " << error.what() << "\n";
+    return kExitBadInput;
+  }
+  const std::uint64_t budget = overrides.executions.value_or(scenario.explore.executions.value_or(kDefaultBudget));
+  const std::optional<std::uint32_t> bound =
+      overrides.preemption_bound ? overrides.preemption_bound : scenario.explore.preemption_bound;
+  harness::DfsStrategy dfs(harness::DfsSettings{bound, budget});
+  ObservingStrategy observer(dfs);
+  harness::StackPool stacks;
+  harness::ExploreSettings settings;
+  settings.max_steps = overrides.max_steps.value_or(scenario.explore.max_steps.value_or(kDefaultMaxSteps));
+  const harness::Report report = harness::explore(make_program(scenario), observer, stacks, settings);
+
+  std::cout << fmt::format("preemption points reached in {} ({} executions of dfs{}):\n", path,
+                           grouped(report.executions),
+                           report.exhausted ? ", every schedule" : ", the space was not exhausted: more may exist");
+  std::size_t width = 10;
+  for (const auto& [label, seen] : observer.seen()) width = std::max(width, label.size());
+  std::cout << fmt::format("  {:<{}}  {:>12}  {}\n", "point", width, "steps taken", "goroutines");
+  for (const auto& [label, seen] : observer.seen()) {
+    std::string who;
+    for (std::uint32_t f : seen.fibers)
+      who += (who.empty() ? "" : ", ") + (f < scenario.goroutines.size() ? scenario.goroutines[f].name : "?");
+    std::cout << fmt::format("  {:<{}}  {:>12}  {}\n", label, width, grouped(seen.steps), who);
+  }
+  return kExitHeld;
+}
+
+}  // namespace interleave

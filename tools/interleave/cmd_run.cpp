@@ -1,0 +1,91 @@
+// interleave run: explore scenarios and report every outcome class reached.
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "tools/interleave/commands.hpp"
+#include "tools/interleave/exit_codes.hpp"
+
+namespace interleave {
+
+std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    if (fs::is_directory(path)) {
+      std::vector<std::string> found;
+      for (const auto& entry : fs::directory_iterator(path))
+        if (entry.is_regular_file() && entry.path().extension() == ".toml") found.push_back(entry.path().string());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(path)) {
+      files.push_back(path);
+    } else {
+      throw ScenarioError(path, {}, "no such file or directory");
+    }
+  }
+  return files;
+}
+
+namespace {
+
+void print_run(const Scenario& scenario, const ScenarioRun& run) {
+  std::cout << fmt::format("{} — {}\n", scenario.path, scenario.description);
+  std::cout << fmt::format("  explored: {} executions, {}\n", grouped(run.report.executions), run.strategy_summary);
+  std::cout << "  outcomes:\n";
+  for (const auto& c : run.report.classes) {
+    std::string line = fmt::format("    {:>9}  {}", grouped(c.count), harness::describe(c.outcome));
+    for (const SavedTrace& t : run.traces)
+      if (t.outcome == c.outcome) line += fmt::format("\n               trace: {}  (replay: interleave replay {})", t.path, t.path);
+    std::cout << line << "\n";
+  }
+  if (run.verdict.held) {
+    std::cout << "  expectation: held";
+    for (const auto& caveat : run.verdict.caveats) std::cout << " (" << caveat << ")";
+    std::cout << "\n";
+  } else {
+    std::cout << "  expectation: FAILED\n";
+    for (const auto& why : run.verdict.failures) std::cout << "    - " << why << "\n";
+  }
+  std::cout << "\n";
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overrides,
+            const std::optional<std::string>& traces_dir) {
+  std::vector<std::string> files;
+  try {
+    files = scenario_files(paths.empty() ? std::vector<std::string>{"scenarios"} : paths);
+  } catch (const ScenarioError& error) {
+    std::cerr << "interleave: " << error.what() << "\n";
+    return kExitBadInput;
+  }
+  if (files.empty()) {
+    std::cerr << "interleave: no scenario files (*.toml) found\n";
+    return kExitBadInput;
+  }
+  int held = 0, failed = 0, bad = 0;
+  const bool progress = ::isatty(STDERR_FILENO) != 0;
+  for (const std::string& file : files) {
+    try {
+      const Scenario scenario = load_scenario(file);
+      const ScenarioRun run = run_scenario(scenario, overrides, traces_dir, progress);
+      print_run(scenario, run);
+      (run.verdict.held ? held : failed) += 1;
+    } catch (const ScenarioError& error) {
+      std::cerr << "interleave: " << error.what() << "\n";
+      ++bad;
+    }
+  }
+  std::cout << fmt::format("{} scenario{}: {} held, {} failed{}\n", files.size(), files.size() == 1 ? "" : "s", held,
+                           failed, bad ? fmt::format(", {} could not be read", bad) : "");
+  if (bad > 0) return kExitBadInput;
+  return failed > 0 ? kExitFailed : kExitHeld;
+}
+
+}  // namespace interleave

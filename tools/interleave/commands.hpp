@@ -1,0 +1,23 @@
+// The interleave subcommands; each returns the process exit code.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tools/interleave/run_scenario.hpp"
+
+namespace interleave {
+
+int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overrides,
+            const std::optional<std::string>& traces_dir);
+int cmd_points(const std::string& path, const ExploreOverrides& overrides);
+int cmd_replay(const std::string& trace_path, bool check);
+int cmd_show(const std::string& trace_path);
+int cmd_regress(const std::vector<std::string>& dirs, const std::optional<std::string>& junit_path);
+
+/// Scenario files named by `paths`: files as given, directories expanded to
+/// their *.toml files in name order. Throws ScenarioError for a missing path.
+std::vector<std::string> scenario_files(const std::vector<std::string>& paths);
+
+}  // namespace interleave

@@ -1,0 +1,107 @@
+// interleave: explore race stories told as scenario files, replay and read
+// the traces of failing schedules, and keep them as regression tests.
+// CLI11 wiring only; each subcommand lives in its own file.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "harness/log.hpp"
+#include "tools/interleave/commands.hpp"
+#include "tools/interleave/exit_codes.hpp"
+
+namespace {
+
+constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 every expectation held (replay: the trace was reproduced), 1 an expectation failed, "
+    "2 bad input (a scenario, trace or option is wrong), 3 a replay did not reproduce its trace.";
+
+void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
+  app.add_option("--strategy", o.strategy,
+                 "dfs, random or pct (default: the scenario's, else dfs when the space fits the budget, "
+                 "else pct depth 3 + random)")
+      ->check(CLI::IsMember({"dfs", "random", "pct"}));
+  app.add_option("--seed", o.seed, "seed for random and pct (default 1)");
+  app.add_option("--executions", o.executions,
+                 fmt::format("budget of executions (default {})", interleave::kDefaultBudget))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  app.add_option("--preemption-bound", o.preemption_bound, "dfs: at most this many preemptions per schedule");
+  app.add_option("--depth", o.depth, "pct: bug depth d (default 3)")->check(CLI::Range(1u, 64u));
+  app.add_option("--max-steps", o.max_steps,
+                 fmt::format("steps after which an execution counts as a livelock (default {})",
+                             interleave::kDefaultMaxSteps))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{fmt::format("interleave: a record/replay deterministic concurrency test harness.\n"
+                           "Explores the schedules of race stories told as scenario files, reports every outcome "
+                           "reached, and saves traces that replay byte for byte.\n{}",
+                           kExitCodesHelp)};
+  app.require_subcommand(1);
+  std::string log_level = "off";
+  app.add_option("--log-level", log_level, fmt::format("log level: {}", harness::kLogLevels))->capture_default_str();
+
+  interleave::ExploreOverrides run_overrides;
+  std::vector<std::string> run_paths;
+  std::optional<std::string> save_traces;
+  CLI::App* run = app.add_subcommand("run", "explore scenario files (default: the scenarios/ folder) and report "
+                                            "every outcome class reached");
+  run->add_option("paths", run_paths, "scenario files or folders of them");
+  add_explore_options(*run, run_overrides);
+  run->add_option("--save-traces", save_traces, "save the first trace of each failing outcome class in this folder");
+  run->footer(kExitCodesHelp);
+
+  interleave::ExploreOverrides points_overrides;
+  std::string points_path;
+  CLI::App* points = app.add_subcommand("points", "list every preemption point a scenario's goroutines reach");
+  points->add_option("scenario", points_path, "a scenario file")->required();
+  add_explore_options(*points, points_overrides);
+
+  std::string replay_path;
+  bool check = false;
+  CLI::App* replay = app.add_subcommand("replay", "re-run a trace, print its timeline, confirm its outcome and bytes");
+  replay->add_option("trace", replay_path, "a trace file")->required();
+  replay->add_flag("--check", check, "exit 3 unless the replay writes the trace's bytes exactly");
+  replay->footer(kExitCodesHelp);
+
+  std::string show_path;
+  CLI::App* show = app.add_subcommand("show", "print a trace's timeline without re-running it");
+  show->add_option("trace", show_path, "a trace file")->required();
+
+  std::vector<std::string> regress_dirs;
+  std::optional<std::string> junit;
+  CLI::App* regress = app.add_subcommand("regress", "for CI: replay every trace and run every scenario under the "
+                                                    "folders (default: traces/ and scenarios/)");
+  regress->add_option("dirs", regress_dirs, "folders of traces and scenarios");
+  regress->add_option("--junit", junit, "write a JUnit XML report here");
+  regress->footer(kExitCodesHelp);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    std::cerr << "interleave: " << error.what() << "\nRun 'interleave --help' for usage.\n";
+    return interleave::kExitBadInput;
+  }
+  if (!harness::configure_logging(log_level)) {
+    std::cerr << fmt::format("interleave: unknown --log-level '{}': expected one of {}\n", log_level, harness::kLogLevels);
+    return interleave::kExitBadInput;
+  }
+  try {
+    if (*run) return interleave::cmd_run(run_paths, run_overrides, save_traces);
+    if (*points) return interleave::cmd_points(points_path, points_overrides);
+    if (*replay) return interleave::cmd_replay(replay_path, check);
+    if (*show) return interleave::cmd_show(show_path);
+    if (*regress) return interleave::cmd_regress(regress_dirs, junit);
+  } catch (const std::exception& error) {
+    std::cerr << "interleave: " << error.what() << "\n";
+    return interleave::kExitFailed;
+  }
+  return interleave::kExitBadInput;
+}

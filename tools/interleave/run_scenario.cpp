@@ -1,0 +1,122 @@
+#include "tools/interleave/run_scenario.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "harness/strategy/dfs.hpp"
+#include "harness/strategy/pct.hpp"
+#include "harness/strategy/random_walk.hpp"
+#include "harness/trace/trace.hpp"
+#include "tools/scenario/program.hpp"
+
+namespace interleave {
+
+std::string grouped(std::uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+void stamp_scenario(harness::Trace& trace, const Scenario& scenario) {
+  trace.provenance.emplace_back("scenario", scenario.path);
+  trace.provenance.emplace_back("scenario-hash", scenario.content_hash);
+}
+
+namespace {
+
+/// Adds `more` into `into`: counts add up; a class keeps its first trace.
+void merge(harness::Report& into, harness::Report&& more) {
+  std::map<harness::Outcome, harness::OutcomeClass> classes;
+  for (auto& c : into.classes) classes.emplace(c.outcome, std::move(c));
+  for (auto& c : more.classes) {
+    auto [it, inserted] = classes.try_emplace(c.outcome, c);
+    if (!inserted) it->second.count += c.count;
+  }
+  into.classes.clear();
+  for (auto& [outcome, c] : classes) into.classes.push_back(std::move(c));
+  into.executions += more.executions;
+  into.exhausted = false;
+}
+
+}  // namespace
+
+ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overrides,
+                         const std::optional<std::string>& traces_dir, bool show_progress) {
+  const ExploreDefaults& defaults = scenario.explore;
+  const std::optional<std::string> strategy = overrides.strategy ? overrides.strategy : defaults.strategy;
+  const std::uint64_t seed = overrides.seed.value_or(defaults.seed.value_or(1));
+  const std::uint64_t budget = overrides.executions.value_or(defaults.executions.value_or(kDefaultBudget));
+  const std::optional<std::uint32_t> bound =
+      overrides.preemption_bound ? overrides.preemption_bound : defaults.preemption_bound;
+  const std::uint32_t depth = overrides.depth.value_or(defaults.depth.value_or(3));
+  harness::ExploreSettings settings;
+  settings.max_steps = overrides.max_steps.value_or(defaults.max_steps.value_or(kDefaultMaxSteps));
+  if (show_progress) {
+    settings.progress = [&scenario](const harness::Progress& p) {
+      std::cerr << fmt::format("\r  {}: {} executions, {} failing, {} outcome classes ", scenario.name,
+                               grouped(p.executions), grouped(p.failures), p.classes)
+                << std::flush;
+    };
+  }
+
+  const harness::Program program = make_program(scenario);
+  harness::StackPool stacks;
+  ScenarioRun run;
+  auto explore_with = [&](harness::Strategy& s) { return harness::explore(program, s, stacks, settings); };
+
+  if (strategy == "random") {
+    harness::RandomWalkStrategy random(seed, budget);
+    run.report = explore_with(random);
+    run.strategy_summary = fmt::format("random, seed {}", seed);
+  } else if (strategy == "pct") {
+    harness::PctStrategy pct(seed, budget, depth);
+    run.report = explore_with(pct);
+    run.strategy_summary = fmt::format("pct, depth {}, seed {}", depth, seed);
+  } else {
+    // dfs, named or by default. By default, a space too big for the budget
+    // falls back to a portfolio of pct (d=3) and random walks.
+    harness::DfsStrategy dfs(harness::DfsSettings{bound, budget});
+    run.report = explore_with(dfs);
+    const std::string bound_text = bound ? fmt::format(", preemption bound {}", *bound) : "";
+    run.strategy_summary = fmt::format("dfs{}{}", bound_text, run.report.exhausted ? " (exhausted)" : " (not exhausted)");
+    if (!strategy && !run.report.exhausted) {
+      harness::PctStrategy pct(seed, budget / 2, 3);
+      harness::RandomWalkStrategy random(seed, budget - budget / 2);
+      merge(run.report, explore_with(pct));
+      merge(run.report, explore_with(random));
+      run.strategy_summary += fmt::format(" + pct depth 3 + random, seed {}", seed);
+    }
+  }
+  if (show_progress) std::cerr << "\r\033[K" << std::flush;
+
+  for (auto& c : run.report.classes)
+    if (!c.outcome.ok()) stamp_scenario(c.first_trace, scenario);
+  run.verdict = judge(scenario.expect, run.report);
+
+  if (traces_dir) {
+    std::filesystem::create_directories(*traces_dir);
+    std::map<std::string, int> per_kind;
+    for (const auto& c : run.report.classes) {
+      if (c.outcome.ok()) continue;
+      const std::string kind(harness::to_string(c.outcome.kind));
+      const int n = ++per_kind[kind];
+      const std::string file = n == 1 ? fmt::format("{}.{}.trace", scenario.name, kind)
+                                      : fmt::format("{}.{}-{}.trace", scenario.name, kind, n);
+      const std::string path = (std::filesystem::path(*traces_dir) / file).string();
+      harness::save_trace(path, c.first_trace);
+      run.traces.push_back(SavedTrace{c.outcome, path});
+    }
+  }
+  return run;
+}
+
+}  // namespace interleave

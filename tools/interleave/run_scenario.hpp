@@ -1,0 +1,52 @@
+// Exploring one scenario: choosing strategies, running them, judging the
+// expectations, saving one trace per failing outcome class.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/explore.hpp"
+#include "tools/scenario/expectation.hpp"
+#include "tools/scenario/scenario.hpp"
+
+namespace interleave {
+
+/// Settings from the command line; each overrides the scenario's [explore].
+struct ExploreOverrides {
+  std::optional<std::string> strategy;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> executions;
+  std::optional<std::uint32_t> preemption_bound;
+  std::optional<std::uint32_t> depth;
+  std::optional<std::uint64_t> max_steps;
+};
+
+inline constexpr std::uint64_t kDefaultBudget = 20000;
+inline constexpr std::uint64_t kDefaultMaxSteps = 10000;
+
+struct SavedTrace {
+  harness::Outcome outcome;
+  std::string path;
+};
+
+struct ScenarioRun {
+  harness::Report report;
+  std::string strategy_summary;  ///< "dfs (exhausted)", "pct d=3 + random", …
+  Verdict verdict;
+  std::vector<SavedTrace> traces;
+};
+
+/// Explores `scenario`. With `traces_dir`, saves the first trace of each
+/// failing outcome class there.
+ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overrides,
+                         const std::optional<std::string>& traces_dir, bool show_progress);
+
+/// Adds the scenario's identity to a trace, so replay can find and check it.
+void stamp_scenario(harness::Trace& trace, const Scenario& scenario);
+
+/// "12,870"
+std::string grouped(std::uint64_t n);
+
+}  // namespace interleave

@@ -1,0 +1,72 @@
+#include "tools/interleave/timeline.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace interleave {
+namespace {
+
+constexpr std::size_t kMinWidth = 14;
+constexpr std::size_t kMaxWidth = 46;
+
+std::string cell_text(const harness::Trace& trace, const harness::Event& e) {
+  std::string text = e.label;
+  if (e.object != harness::kNoObject && harness::index(e.object) < trace.objects.size())
+    text += " " + trace.objects[harness::index(e.object)].name;
+  if (!e.detail.empty()) {
+    // The failing step's detail also lists the other goroutines: shown below.
+    std::string detail = e.detail;
+    if (const std::size_t at = detail.find("goroutine "); at != std::string::npos && &e == &trace.events.back())
+      detail = detail.substr(0, at);
+    while (!detail.empty() && (detail.back() == ' ' || detail.back() == ';')) detail.pop_back();
+    if (!detail.empty()) text += ": " + detail;
+  }
+  return text;
+}
+
+std::string fit(const std::string& text, std::size_t width) {
+  if (text.size() <= width) return text + std::string(width - text.size(), ' ');
+  return text.substr(0, width - 3) + "...";
+}
+
+}  // namespace
+
+std::string render_timeline(const harness::Trace& trace) {
+  const std::size_t columns = trace.fibers.size();
+  std::vector<std::size_t> width(columns, kMinWidth);
+  for (std::size_t i = 0; i < columns; ++i) width[i] = std::max(width[i], trace.fibers[i].size());
+  for (const auto& e : trace.events) {
+    const std::size_t column = harness::index(e.fiber);
+    width[column] = std::clamp(cell_text(trace, e).size(), width[column], kMaxWidth);
+  }
+  std::string out;
+  out += fmt::format("{:>5}", "step");
+  for (std::size_t i = 0; i < columns; ++i) out += "  " + fit(trace.fibers[i], width[i]);
+  out += "\n";
+  for (const auto& e : trace.events) {
+    out += fmt::format("{:>5}", e.step);
+    const std::size_t column = harness::index(e.fiber);
+    for (std::size_t i = 0; i < columns; ++i)
+      out += "  " + (i == column ? fit(cell_text(trace, e), width[i]) : std::string(width[i], ' '));
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    out += "\n";
+  }
+  out += fmt::format("=> {}\n", harness::describe(trace.outcome));
+  if (!trace.outcome.ok() && !trace.events.empty()) {
+    const harness::Event& last = trace.events.back();
+    out += fmt::format("   at step {}: goroutine '{}' at {}\n", last.step, trace.fibers[harness::index(last.fiber)],
+                       last.label);
+    // "goroutine i 'name' is at label" notes: the other half of the pair.
+    std::size_t at = 0;
+    while ((at = last.detail.find("goroutine ", at)) != std::string::npos) {
+      const std::size_t end = last.detail.find(';', at);
+      out += "   while " + last.detail.substr(at, end == std::string::npos ? std::string::npos : end - at) + "\n";
+      if (end == std::string::npos) break;
+      at = end;
+    }
+  }
+  return out;
+}
+
+}  // namespace interleave

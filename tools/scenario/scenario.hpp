@@ -1,0 +1,114 @@
+// A scenario: one race story as a scenario file tells it (see
+// docs/scenario_format.md). Parsed by schema.cpp, run by program.cpp,
+// judged by expectation.cpp.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "maps/registry.hpp"
+
+namespace interleave {
+
+/// Where something is in a scenario file (1-based).
+struct SourceLocation {
+  std::size_t line = 0;
+  std::size_t column = 0;
+};
+
+/// A mistake in a scenario file: printed as file:line:col: message, exit 2.
+class ScenarioError : public std::runtime_error {
+ public:
+  ScenarioError(const std::string& file, SourceLocation where, const std::string& message);
+};
+
+// ---- The operation language ----
+
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+struct Expr {
+  enum class Kind { kInt, kVar, kAdd, kSub, kMul, kNeg } kind = Kind::kInt;
+  std::int64_t value = 0;
+  std::string var;
+  ExprPtr lhs, rhs;
+};
+
+enum class OpCode {
+  kPut, kGet, kDelete, kLen, kRange, kClear, kGetOrPut, kGetAndDelete,  // map operations
+  kLock, kUnlock, kRLock, kRUnlock,                                     // mutex operations
+  kRecover,                                                             // recover()
+  kFor,                                                                 // for VAR in A..B: …
+};
+
+struct Statement {
+  OpCode op = OpCode::kPut;
+  bool deferred = false;        ///< `defer …`: runs when the goroutine exits, last first
+  std::size_t target = 0;       ///< map index, or mutex index for lock operations
+  std::vector<ExprPtr> args;    ///< key, value
+  std::string bind;             ///< `get K -> v`: the variable receiving the value (0 when absent)
+  std::string loop_var;         ///< kFor
+  ExprPtr from, to;             ///< kFor: from <= var < to
+  std::vector<Statement> body;  ///< kFor
+  std::string text;             ///< the source text, for timelines
+};
+
+// ---- The scenario ----
+
+struct MapDecl {
+  std::string kind;
+  maps::MapParams params;
+  std::vector<Statement> initial;  ///< run before the goroutines start
+};
+
+struct MutexDecl {
+  std::string name;
+  bool rw = false;
+};
+
+struct GoroutineDecl {
+  std::string name;
+  std::vector<Statement> ops;
+};
+
+struct Expectation {
+  std::vector<std::string> reach;  ///< outcome patterns that must each be reached
+  std::vector<std::string> never;  ///< outcome patterns that must not be reached
+  bool every_ok = false;           ///< every schedule passes
+  std::optional<std::map<maps::Key, maps::Value>> final_contents;  ///< of the first map, after a clean run
+  std::optional<std::int64_t> final_len;
+};
+
+struct ExploreDefaults {
+  std::optional<std::string> strategy;  ///< dfs | random | pct
+  std::optional<std::uint32_t> preemption_bound;
+  std::optional<std::uint64_t> executions;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint32_t> depth;
+  std::optional<std::uint64_t> max_steps;
+};
+
+struct Scenario {
+  std::string path;         ///< as given
+  std::string name;         ///< file stem: the program name in traces
+  std::string content_hash;  ///< of the file's bytes: a trace names the scenario it came from
+  std::string description;
+  std::optional<std::int64_t> story;
+  std::vector<MapDecl> maps;
+  std::vector<MutexDecl> mutexes;
+  std::vector<GoroutineDecl> goroutines;
+  Expectation expect;
+  ExploreDefaults explore;
+};
+
+/// Parses a scenario file; throws ScenarioError.
+Scenario load_scenario(const std::string& path);
+
+/// The hash load_scenario records for a file's contents.
+std::string content_hash(const std::string& contents);
+
+}  // namespace interleave
