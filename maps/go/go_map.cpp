@@ -34,7 +34,7 @@ void GoMap::step(std::string_view label, AccessKind access) {
 void GoMap::alloc_point(std::string_view label) { harness::point(label, ref_.id(), AccessKind::kNone); }
 
 void GoMap::note_flags(std::string_view what, std::uint8_t flags) {
-  if (harness::recording()) harness::note(fmt::format("{} flags={:#x}", what, flags));
+  if (harness::recording()) harness::note(fmt::format("{} flags={}", what, flags));
 }
 
 void GoMap::nil_dereference() {
@@ -84,6 +84,7 @@ goruntime::bmap* GoMap::lookup_bucket(std::uint64_t hash) const {
 
 std::optional<Value> GoMap::mapaccess(Key key) {
   entry_point("mapaccess.check-writing", AccessKind::kRead);
+  if (harness::recording()) harness::note(fmt::format("m[{}]", key));
   if (nil_ || h_.count == 0) return std::nullopt;  // no check on this path
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map read and map write");
@@ -111,6 +112,7 @@ void GoMap::mapassign(Key key, Value value) {
     harness::panic("assignment to entry in nil map");
   }
   entry_point("mapassign.check-writing", AccessKind::kRead);
+  if (harness::recording()) harness::note(fmt::format("m[{}] = {}", key, value));
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map writes");
   const std::uint64_t hash = hash_key(key, h_.hash0);
@@ -181,6 +183,7 @@ void GoMap::mapassign(Key key, Value value) {
 
 void GoMap::mapdelete(Key key) {
   entry_point("mapdelete.check-writing", AccessKind::kRead);
+  if (harness::recording()) harness::note(fmt::format("delete(m, {})", key));
   if (nil_ || h_.count == 0) return;  // a no-op, and no check on this path
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map writes");

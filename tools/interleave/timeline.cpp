@@ -8,12 +8,14 @@ namespace interleave {
 namespace {
 
 constexpr std::size_t kMinWidth = 14;
-constexpr std::size_t kMaxWidth = 46;
+constexpr std::size_t kMaxWidth = 60;
 
 std::string cell_text(const harness::Trace& trace, const harness::Event& e) {
   std::string text = e.label;
-  if (e.object != harness::kNoObject && harness::index(e.object) < trace.objects.size())
-    text += " " + trace.objects[harness::index(e.object)].name;
+  // Name the object only when there could be doubt: traces of one map or
+  // one mutex say it in the label already.
+  if (e.object != harness::kNoObject && harness::index(e.object) < trace.objects.size() && trace.objects.size() > 1)
+    text += " (" + trace.objects[harness::index(e.object)].name + ")";
   if (!e.detail.empty()) {
     // The failing step's detail also lists the other goroutines: shown below.
     std::string detail = e.detail;
@@ -43,6 +45,7 @@ std::string render_timeline(const harness::Trace& trace) {
   std::string out;
   out += fmt::format("{:>5}", "step");
   for (std::size_t i = 0; i < columns; ++i) out += "  " + fit(trace.fibers[i], width[i]);
+  while (!out.empty() && out.back() == ' ') out.pop_back();
   out += "\n";
   for (const auto& e : trace.events) {
     out += fmt::format("{:>5}", e.step);

@@ -1,0 +1,52 @@
+# The interleave CLI's exit codes, end to end: 0 held, 1 an expectation
+# failed, 2 bad input, 3 a replay that does not reproduce its trace.
+# Invoked by ctest with -DCLI=<interleave> -DSOURCE=<repo> -DWORK=<scratch dir>.
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+
+function(expect_exit code)
+  execute_process(COMMAND "${CLI}" ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
+                  WORKING_DIRECTORY "${WORK}")
+  if(NOT rc EQUAL code)
+    message(FATAL_ERROR "interleave ${ARGN}: expected exit ${code}, got ${rc}\n${out}\n${err}")
+  endif()
+  set(last_out "${out}" PARENT_SCOPE)
+  set(last_err "${err}" PARENT_SCOPE)
+endfunction()
+
+file(COPY "${SOURCE}/scenarios/01_writer_reader.toml" DESTINATION "${WORK}/scenarios")
+expect_exit(0 run scenarios/01_writer_reader.toml --save-traces traces)
+expect_exit(0 replay traces/01_writer_reader.fatal.trace --check)
+if(NOT last_out MATCHES "trace reproduced byte for byte")
+  message(FATAL_ERROR "replay did not confirm the bytes:\n${last_out}")
+endif()
+expect_exit(0 show traces/01_writer_reader.fatal.trace)
+expect_exit(0 points scenarios/01_writer_reader.toml)
+if(NOT last_out MATCHES "mapassign.set-writing.store")
+  message(FATAL_ERROR "points did not list the flag store:\n${last_out}")
+endif()
+
+# An expectation that does not hold: exit 1.
+file(READ "${WORK}/scenarios/01_writer_reader.toml" text)
+string(REPLACE "reach = [\"fatal: concurrent map read and map write\", \"ok\"]" "reach = [\"deadlock\"]" wrong "${text}")
+file(WRITE "${WORK}/wrong/01_wrong.toml" "${wrong}")
+expect_exit(1 run wrong/01_wrong.toml)
+
+# Bad input: exit 2.
+expect_exit(2 run no/such/file.toml)
+string(REPLACE "kind = \"go\"" "kind = \"hashmap\"" bad "${text}")
+file(WRITE "${WORK}/bad/01_bad.toml" "${bad}")
+expect_exit(2 run bad/01_bad.toml)
+if(NOT last_err MATCHES "01_bad.toml:5:8: unknown map kind 'hashmap'")
+  message(FATAL_ERROR "no located error for a bad scenario: ${last_err}")
+endif()
+expect_exit(2 run --strategy nope scenarios)
+file(WRITE "${WORK}/broken.trace" "interleave-trace 1\nprogram \"x\"\n")
+expect_exit(2 replay broken.trace)
+
+# A scenario changed since its trace was recorded: exit 3, said clearly.
+file(APPEND "${WORK}/scenarios/01_writer_reader.toml" "# an edit\n")
+expect_exit(3 replay traces/01_writer_reader.fatal.trace --check)
+if(NOT last_err MATCHES "changed since this trace was recorded")
+  message(FATAL_ERROR "a changed scenario was not reported: ${last_err}")
+endif()

@@ -1,0 +1,76 @@
+// Every mistake in a scenario file is reported at file:line:col with what
+// was wrong and what was expected.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "tests/support/explore_helpers.hpp"
+#include "tools/scenario/scenario.hpp"
+
+using namespace interleave;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const char* const kValid = R"(description = "ok"
+[map]
+kind = "go"
+[[goroutine]]
+name = "g"
+ops = ["put 1 2"]
+[expect]
+every = "ok"
+)";
+
+/// Writes `text` to a file and returns the error load_scenario gives.
+std::string error_for(const std::string& text) {
+  static int counter = 0;
+  const std::string path = harness::testing::temp_dir("scenarios") + "/s" + std::to_string(++counter) + ".toml";
+  std::ofstream(path) << text;
+  try {
+    load_scenario(path);
+  } catch (const ScenarioError& error) {
+    const std::string message = error.what();
+    REQUIRE(message.rfind(path, 0) == 0);  // starts with the file name
+    return message.substr(path.size());
+  }
+  return "no error";
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("a valid scenario loads", "[scenario]") { CHECK(error_for(kValid) == "no error"); }
+
+TEST_CASE("scenario mistakes name the line, the column and what was expected", "[scenario][errors]") {
+  CHECK_THAT(error_for(replaced(kValid, "kind = \"go\"", "kind = \"hashmap\"")),
+             Contains(":3:8: unknown map kind 'hashmap': expected one of cow, go, mutex, rwmutex, sharded, sync"));
+  CHECK_THAT(error_for(replaced(kValid, "put 1 2", "insert 1 2")),
+             Contains(":6:9: unknown operation 'insert': expected one of put, get"));
+  CHECK_THAT(error_for(replaced(kValid, "put 1 2", "put 1 2x")), Contains(":6:15: bad number '2x'"));
+  CHECK_THAT(error_for(replaced(kValid, "put 1 2", "put 1")), Contains(":6:14: 'put' takes 2 arguments: expected a value"));
+  CHECK_THAT(error_for(replaced(kValid, "put 1 2", "put 1 v")), Contains(":6:15: unknown variable 'v'"));
+  CHECK_THAT(error_for(replaced(kValid, "kind = \"go\"", "kind = \"go\"\ncolour = 3")),
+             Contains(":4:1: unknown key 'colour' in [map]: expected one of kind, name, B"));
+  CHECK_THAT(error_for(replaced(kValid, "kind = \"go\"", "kind = \"go\"\nshards = 3")),
+             Contains(":4:10: 'shards' applies to map kinds sharded, not 'go'"));
+  CHECK_THAT(error_for(replaced(kValid, "kind = \"go\"", "kind = \"go\"\nB = 99")), Contains(":4:5: 'B' must be between 0 and 15"));
+  CHECK_THAT(error_for(replaced(kValid, "every = \"ok\"", "outcome = \"exploded\"")),
+             Contains(":8:11: unknown outcome 'exploded': expected ok, fatal, panic"));
+  CHECK_THAT(error_for(replaced(kValid, "every = \"ok\"", "every = \"ok\"\nreach = [\"fatal\"]")),
+             Contains("this expectation cannot be met: every schedule passes, yet 'fatal' is to be reached"));
+  CHECK_THAT(error_for(replaced(kValid, "every = \"ok\"", "reach = [\"fatal\"]\nnever = [\"fatal: concurrent map writes\"]")),
+             Contains(":9:10: this expectation cannot be met: 'fatal: concurrent map writes' is both to be reached and never"));
+  CHECK_THAT(error_for(replaced(kValid, "every = \"ok\"", "final = { x = 1 }")),
+             Contains(":8:11: bad number 'x': keys of 'final' are whole numbers"));
+  CHECK_THAT(error_for(replaced(kValid, "put 1 2", "lock mu")), Contains(":6:14: unknown mutex 'mu': the scenario declares no mutex"));
+  CHECK_THAT(error_for(replaced(kValid, "[[goroutine]]\nname = \"g\"\n", "[[goroutine]]\n")),
+             Contains("[[goroutine]] needs 'name'"));
+  CHECK_THAT(error_for(replaced(kValid, "description = \"ok\"", "description = \"ok")), Contains(":1:"));
+  CHECK_THAT(error_for(replaced(kValid, "[expect]\nevery = \"ok\"\n", "")), Contains("a scenario needs 'expect'"));
+}
