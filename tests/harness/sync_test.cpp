@@ -148,7 +148,7 @@ TEST_CASE("a negative WaitGroup counter panics", "[sync][waitgroup]") {
   CHECK(report.classes[0].outcome == Outcome{OutcomeKind::kPanic, "sync: negative WaitGroup counter"});
 }
 
-TEST_CASE("join waits for the goroutine; joining yourself deadlocks", "[sync][join]") {
+TEST_CASE("join waits for the goroutine, and joining yourself deadlocks", "[sync][join]") {
   Program program{"join", [] {
                     auto value = std::make_shared<Atomic<int>>(0, "value");
                     go("parent", [value] {

@@ -33,7 +33,8 @@ Program go_program(std::string name, GoMapOptions options, int prefill,
   return Program{std::move(name), [options, prefill, goroutines] {
                    auto map = std::make_shared<GoMap>(options);
                    for (Key k = 0; k < prefill; ++k) map->mapassign(k, k);
-                   for (const auto& [gname, body] : goroutines) go(gname, [map, body] { body(*map); });
+                   for (const auto& goroutine : goroutines)
+                     go(goroutine.first, [map, body = goroutine.second] { body(*map); });
                    check_invariants_at_end(map);
                  }};
 }
