@@ -108,7 +108,7 @@ void SyncMap::new_key_locked(Key key, Value value) {
   (*dirty_)[key] = std::make_shared<Entry>(box(value), key);
 }
 
-std::optional<Value> SyncMap::load(Key key) {
+std::shared_ptr<SyncMap::Entry> SyncMap::find_entry(Key key, bool remove_from_dirty) {
   const ReadOnly* read = &load_read_only();
   auto it = read->m.find(key);
   std::shared_ptr<Entry> e = it == read->m.end() ? nullptr : it->second;
@@ -119,13 +119,20 @@ std::optional<Value> SyncMap::load(Key key) {
     it = read->m.find(key);
     e = it == read->m.end() ? nullptr : it->second;
     if (!e && read->amended) {
-      auto d = dirty_->find(key);
-      e = d == dirty_->end() ? nullptr : d->second;
+      if (auto d = dirty_->find(key); d != dirty_->end()) {
+        e = d->second;
+        if (remove_from_dirty) dirty_->erase(d);
+      }
       // A miss either way: the key is slow to reach until promotion.
       miss_locked();
     }
     mu_.unlock();
   }
+  return e;
+}
+
+std::optional<Value> SyncMap::load(Key key) {
+  const std::shared_ptr<Entry> e = find_entry(key, false);
   if (!e) return std::nullopt;
   return entry_load(*e);
 }
@@ -180,24 +187,7 @@ std::pair<Value, bool> SyncMap::load_or_store(Key key, Value value) {
 }
 
 std::optional<Value> SyncMap::load_and_delete(Key key) {
-  const ReadOnly* read = &load_read_only();
-  auto it = read->m.find(key);
-  std::shared_ptr<Entry> e = it == read->m.end() ? nullptr : it->second;
-  if (!e && read->amended) {
-    mu_.lock();
-    read = &load_read_only();
-    it = read->m.find(key);
-    e = it == read->m.end() ? nullptr : it->second;
-    if (!e && read->amended) {
-      auto d = dirty_->find(key);
-      if (d != dirty_->end()) {
-        e = d->second;
-        dirty_->erase(d);
-      }
-      miss_locked();
-    }
-    mu_.unlock();
-  }
+  const std::shared_ptr<Entry> e = find_entry(key, true);
   if (e) return entry_delete(*e);  // outside the lock: the key stays in read as a tombstone
   return std::nullopt;
 }

@@ -62,6 +62,9 @@ class SyncMap final : public ConcurrentMap {
   };
 
   const ReadOnly& load_read_only();
+  /// The entry for `key` as Load and LoadAndDelete find it: in read, else
+  /// (while read is amended) in dirty under mu, counting a miss.
+  std::shared_ptr<Entry> find_entry(Key key, bool remove_from_dirty);
   void publish(std::shared_ptr<const ReadOnly> read);
   std::uint64_t box(Value value);
   std::optional<Value> entry_load(Entry& e);

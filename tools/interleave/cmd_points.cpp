@@ -48,13 +48,9 @@ class ObservingStrategy final : public harness::Strategy {
 }  // namespace
 
 int cmd_points(const std::string& path, const ExploreOverrides& overrides) {
-  Scenario scenario;
-  try {
-    scenario = load_scenario(path);
-  } catch (const ScenarioError& error) {
-    std::cerr << "interleave: " << error.what() << "\n";
-    return kExitBadInput;
-  }
+  const std::optional<Scenario> loaded = load_or_report(path);
+  if (!loaded) return kExitBadInput;
+  const Scenario& scenario = *loaded;
   const std::uint64_t budget = overrides.executions.value_or(scenario.explore.executions.value_or(kDefaultBudget));
   const std::optional<std::uint32_t> bound =
       overrides.preemption_bound ? overrides.preemption_bound : scenario.explore.preemption_bound;

@@ -58,13 +58,9 @@ int cmd_replay(const std::string& trace_path, bool check) {
                              trace_path);
     return kExitBadInput;
   }
-  Scenario scenario;
-  try {
-    scenario = load_scenario(path);
-  } catch (const ScenarioError& error) {
-    std::cerr << "interleave: " << error.what() << "\n";
-    return kExitBadInput;
-  }
+  const std::optional<Scenario> loaded = load_or_report(path);
+  if (!loaded) return kExitBadInput;
+  const Scenario& scenario = *loaded;
   const std::string recorded_hash = harness::provenance_value(*trace, "scenario-hash");
   if (recorded_hash != scenario.content_hash) {
     std::cerr << fmt::format(

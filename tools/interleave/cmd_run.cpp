@@ -31,6 +31,15 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
   return files;
 }
 
+std::optional<Scenario> load_or_report(const std::string& path) {
+  try {
+    return load_scenario(path);
+  } catch (const ScenarioError& error) {
+    std::cerr << "interleave: " << error.what() << "\n";
+    return std::nullopt;
+  }
+}
+
 namespace {
 
 void print_run(const Scenario& scenario, const ScenarioRun& run) {
@@ -72,15 +81,14 @@ int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overr
   int held = 0, failed = 0, bad = 0;
   const bool progress = ::isatty(STDERR_FILENO) != 0;
   for (const std::string& file : files) {
-    try {
-      const Scenario scenario = load_scenario(file);
-      const ScenarioRun run = run_scenario(scenario, overrides, traces_dir, progress);
-      print_run(scenario, run);
-      (run.verdict.held ? held : failed) += 1;
-    } catch (const ScenarioError& error) {
-      std::cerr << "interleave: " << error.what() << "\n";
+    const std::optional<Scenario> scenario = load_or_report(file);
+    if (!scenario) {
       ++bad;
+      continue;
     }
+    const ScenarioRun run = run_scenario(*scenario, overrides, traces_dir, progress);
+    print_run(*scenario, run);
+    (run.verdict.held ? held : failed) += 1;
   }
   std::cout << fmt::format("{} scenario{}: {} held, {} failed{}\n", files.size(), files.size() == 1 ? "" : "s", held,
                            failed, bad ? fmt::format(", {} could not be read", bad) : "");

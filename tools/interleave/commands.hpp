@@ -16,6 +16,9 @@ int cmd_replay(const std::string& trace_path, bool check);
 int cmd_show(const std::string& trace_path);
 int cmd_regress(const std::vector<std::string>& dirs, const std::optional<std::string>& junit_path);
 
+/// Loads a scenario; on a mistake prints it (file:line:col) and returns nullopt.
+std::optional<Scenario> load_or_report(const std::string& path);
+
 /// Scenario files named by `paths`: files as given, directories expanded to
 /// their *.toml files in name order. Throws ScenarioError for a missing path.
 std::vector<std::string> scenario_files(const std::vector<std::string>& paths);
