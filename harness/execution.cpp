@@ -110,6 +110,7 @@ FiberId Execution::spawn(std::string name, std::function<void()> body) {
   fiber.finished = false;
   fiber.starting = true;
   fiber.spawner = current_;
+  fiber.spawned_at = steps_;
   fiber.join_gate.target_finished = false;
   fiber.join_gate.target_name = fiber.name;
   pending_[index(fiber.id)] = Operation{};
@@ -217,7 +218,7 @@ Fiber* Execution::pick(Fiber* yielding) {
     choice.pending = pending_.data();
     std::optional<FiberId> answer = strategy_->choose_fiber(choice);
     if (!answer) {
-      set_failure(OutcomeKind::kDivergence, strategy_->stop_reason());
+      set_failure(strategy_->pruned() ? OutcomeKind::kPruned : OutcomeKind::kDivergence, strategy_->stop_reason());
       return nullptr;
     }
     if (!contains(runnable, *answer)) {
@@ -240,8 +241,8 @@ Fiber* Execution::pick(Fiber* yielding) {
 
 void Execution::record_step(Fiber& chosen, FiberSet runnable) {
   const Operation& operation = pending_[index(chosen.id)];
-  if (wants_steps_ && !strategy_->observe_step(StepView{steps_, chosen.id, &operation, runnable})) {
-    set_failure(OutcomeKind::kDivergence, strategy_->stop_reason());
+  if (wants_steps_ && !strategy_->observe_step(StepView{steps_, chosen.id, &operation, runnable, chosen.spawned_at})) {
+    set_failure(strategy_->pruned() ? OutcomeKind::kPruned : OutcomeKind::kDivergence, strategy_->stop_reason());
     return;
   }
   if (settings_.record) {

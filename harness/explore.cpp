@@ -57,6 +57,11 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
 
   while (strategy.begin_execution()) {
     const Outcome& outcome = execution.run(program, strategy, run_settings);
+    if (outcome.kind == OutcomeKind::kPruned) {
+      ++report.pruned;
+      ++progress.executions;
+      continue;
+    }
     auto [it, inserted] = classes.try_emplace(outcome);
     OutcomeClass& cls = it->second;
     if (inserted) {

@@ -44,6 +44,9 @@ struct Report {
   Provenance provenance;
   std::uint64_t executions = 0;
   bool exhausted = false;          ///< the strategy covered its whole space
+  /// Executions the strategy cut short as redundant (sleep-set blocked);
+  /// included in `executions`, in no class.
+  std::uint64_t pruned = 0;
   std::vector<OutcomeClass> classes;  ///< ordered by (kind, message)
 
   std::uint64_t failures() const;

@@ -19,6 +19,10 @@ enum class OutcomeKind : unsigned char {
   kDeadlock,     ///< no fiber can run but some have not finished
   kStepBound,    ///< the execution exceeded its step bound (livelock?)
   kDivergence,   ///< a replay met a different program than the trace recorded
+  /// Not a result of the program: the strategy cut the execution short
+  /// because it can only repeat what was explored (a sleep-set-blocked run
+  /// of partial-order reduction). Counted apart, never an outcome class.
+  kPruned,
 };
 
 std::string_view to_string(OutcomeKind kind);

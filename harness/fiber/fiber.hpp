@@ -36,6 +36,7 @@ struct Fiber {
   /// returns to its spawner: code before the first point is invisible.
   bool starting = false;
   Fiber* spawner = nullptr;  ///< null: the host (setup)
+  std::uint64_t spawned_at = 0;  ///< steps taken when it was spawned
   JoinGate join_gate;
 };
 

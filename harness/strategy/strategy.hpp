@@ -44,6 +44,9 @@ struct StepView {
   FiberId fiber{};
   const Operation* operation = nullptr;
   FiberSet runnable = 0;
+  /// Steps taken when this fiber was spawned: its spawner's step is the one
+  /// before (0: spawned in setup, before any step).
+  std::uint64_t spawned_at = 0;
 };
 
 /// Settings that produced a trace, in the order a trace header lists them.
@@ -71,6 +74,9 @@ class Strategy {
   /// False stops the execution; stop_reason() says why.
   virtual bool observe_step(const StepView& /*step*/) { return true; }
   virtual std::string stop_reason() const { return {}; }
+  /// After a stop: true when the strategy pruned the execution (nothing new
+  /// can follow), rather than detecting a divergence.
+  virtual bool pruned() const { return false; }
 
   /// True once the strategy has run every execution there is (dfs only).
   virtual bool exhausted() const { return false; }

@@ -34,7 +34,9 @@ void RWMutex::lock() {
   point(Operation{"rwmutex.lock", ref_.id(), AccessKind::kLock, &claim_gate_});
   if (writer_) throw std::logic_error(fmt::format("RWMutex '{}' locked twice outside an execution", ref_.name()));
   writer_ = detail::running_fiber().value_or(FiberId{0});
-  point(Operation{"rwmutex.lock-wait-readers", ref_.id(), AccessKind::kLock, &drain_gate_});
+  // Waiting for readers to leave, not a second acquisition: partial-order
+  // reduction reverses lock races at the claim.
+  point(Operation{"rwmutex.lock-wait-readers", ref_.id(), AccessKind::kWait, &drain_gate_});
   if (readers_ != 0) throw std::logic_error(fmt::format("RWMutex '{}' write-locked while read-locked", ref_.name()));
   writer_inside_ = true;
 }

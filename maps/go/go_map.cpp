@@ -25,13 +25,19 @@ GoMap::GoMap(GoMapOptions options)
 
 GoMap::~GoMap() = default;
 
-void GoMap::entry_point(std::string_view label, AccessKind access) { harness::point(label, ref_.id(), access); }
+void GoMap::entry_point(std::string_view label, AccessKind access, bool writes) {
+  // An access kind covers everything the step does up to the next point. In
+  // single-processor mode that is the whole call, so a writer's entry writes.
+  if (writes && options_.single_processor) access = AccessKind::kRmw;
+  harness::point(label, ref_.id(), access);
+}
 
 void GoMap::step(std::string_view label, AccessKind access) {
   if (!options_.single_processor) harness::point(label, ref_.id(), access);
 }
 
-void GoMap::alloc_point(std::string_view label) { harness::point(label, ref_.id(), AccessKind::kNone); }
+// The step after an allocation commits what was allocated: it writes.
+void GoMap::alloc_point(std::string_view label) { harness::point(label, ref_.id(), AccessKind::kRmw); }
 
 void GoMap::note_flags(std::string_view what, std::uint8_t flags) {
   if (harness::recording()) harness::note(fmt::format("{} flags={}", what, flags));
@@ -83,7 +89,7 @@ goruntime::bmap* GoMap::lookup_bucket(std::uint64_t hash) const {
 }
 
 std::optional<Value> GoMap::mapaccess(Key key) {
-  entry_point("mapaccess.check-writing", AccessKind::kRead);
+  entry_point("mapaccess.check-writing", AccessKind::kRead, false);
   if (harness::recording()) harness::note(fmt::format("m[{}]", key));
   if (nil_ || h_.count == 0) return std::nullopt;  // no check on this path
   note_flags("read", h_.flags);
@@ -108,10 +114,10 @@ std::optional<Value> GoMap::mapaccess(Key key) {
 
 void GoMap::mapassign(Key key, Value value) {
   if (nil_) {
-    entry_point("mapassign.nil", AccessKind::kNone);
+    entry_point("mapassign.nil", AccessKind::kNone, false);
     harness::panic("assignment to entry in nil map");
   }
-  entry_point("mapassign.check-writing", AccessKind::kRead);
+  entry_point("mapassign.check-writing", AccessKind::kRead, true);
   if (harness::recording()) harness::note(fmt::format("m[{}] = {}", key, value));
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map writes");
@@ -134,7 +140,9 @@ void GoMap::mapassign(Key key, Value value) {
     const std::uint8_t top = tophash(hash);
     insertb = nullptr;
     for (;;) {  // bucketloop
-      step("mapassign.probe", AccessKind::kRead);
+      // Read-modify-write: the step that ends the probe may go on to chain a
+      // preallocated overflow bucket or mark a same-size growth.
+      step("mapassign.probe", AccessKind::kRmw);
       bool stop = false;
       for (int i = 0; i < bucketCnt && !stop; ++i) {
         if (b->tophash[i] != top) {
@@ -182,7 +190,7 @@ void GoMap::mapassign(Key key, Value value) {
 }
 
 void GoMap::mapdelete(Key key) {
-  entry_point("mapdelete.check-writing", AccessKind::kRead);
+  entry_point("mapdelete.check-writing", AccessKind::kRead, true);
   if (harness::recording()) harness::note(fmt::format("delete(m, {})", key));
   if (nil_ || h_.count == 0) return;  // a no-op, and no check on this path
   note_flags("read", h_.flags);
@@ -243,7 +251,7 @@ void GoMap::mapdelete(Key key) {
 }
 
 void GoMap::mapclear() {
-  entry_point("mapclear.check-writing", AccessKind::kRead);
+  entry_point("mapclear.check-writing", AccessKind::kRead, true);
   if (nil_ || h_.count == 0) return;
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map writes");
@@ -265,7 +273,7 @@ void GoMap::mapclear() {
 
 std::int64_t GoMap::maplen() {
   // Compiled inline as "nil ? 0 : load count": never checked, never fatal.
-  entry_point("maplen", AccessKind::kRead);
+  entry_point("maplen", AccessKind::kRead, false);
   return nil_ ? 0 : h_.count;
 }
 

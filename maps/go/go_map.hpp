@@ -2,6 +2,9 @@
 // including its best-effort concurrent-misuse checks and their exact fatal
 // messages. See ../shared/reference/go-map.md; Go's identifiers are kept.
 //
+// Each point's access kind covers everything its step does until the next
+// point (what partial-order reduction relies on).
+//
 // Where the preemption points are, and why:
 // - Every operation starts with an *entry* point (mapaccess/mapassign/…
 //   ".check-writing", "maplen", "mapiterinit"): goroutines interleave
@@ -87,7 +90,8 @@ class GoMap final : public ConcurrentMap {
   struct hiter;
 
   // Points (see the header comment).
-  void entry_point(std::string_view label, harness::AccessKind access);
+  /// `writes`: the call goes on to write the map (matters with single_processor).
+  void entry_point(std::string_view label, harness::AccessKind access, bool writes);
   void step(std::string_view label, harness::AccessKind access);
   void alloc_point(std::string_view label);
   void note_flags(std::string_view what, std::uint8_t flags);

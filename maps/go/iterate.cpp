@@ -47,7 +47,7 @@ std::optional<std::pair<Key, Value>> GoMap::mapaccessK(Key key) const {
 }
 
 bool GoMap::mapiterinit(hiter& it) {
-  entry_point("mapiterinit", AccessKind::kRead);
+  entry_point("mapiterinit", AccessKind::kRead, true);
   if (nil_ || h_.count == 0) return false;  // nothing to iterate, and no check
   it.B = h_.B;
   it.buckets = h_.buckets;
@@ -69,7 +69,7 @@ bool GoMap::mapiterinit(hiter& it) {
 
 bool GoMap::mapiternext(hiter& it) {
   // Each mapiternext is a runtime call of its own: an entry point.
-  entry_point("mapiternext.check-writing", AccessKind::kRead);
+  entry_point("mapiternext.check-writing", AccessKind::kRead, false);
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map iteration and map write");
   std::uint64_t bucket = it.bucket;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "harness/strategy/dfs.hpp"
+#include "harness/strategy/dpor.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
 #include "tools/scenario/program.hpp"
@@ -54,15 +55,19 @@ int cmd_points(const std::string& path, const ExploreOverrides& overrides) {
   const std::uint64_t budget = overrides.executions.value_or(scenario.explore.executions.value_or(kDefaultBudget));
   const std::optional<std::uint32_t> bound =
       overrides.preemption_bound ? overrides.preemption_bound : scenario.explore.preemption_bound;
+  // Partial-order reduction keeps every reachable step: equivalent schedules
+  // take the same steps in another order.
   harness::DfsStrategy dfs(harness::DfsSettings{bound, budget});
-  ObservingStrategy observer(dfs);
+  harness::DporStrategy dpor(harness::DporSettings{bound, budget});
+  const bool reduce = overrides.dpor || scenario.explore.dpor.value_or(false);
+  ObservingStrategy observer(reduce ? static_cast<harness::Strategy&>(dpor) : dfs);
   harness::StackPool stacks;
   harness::ExploreSettings settings;
   settings.max_steps = overrides.max_steps.value_or(scenario.explore.max_steps.value_or(kDefaultMaxSteps));
   const harness::Report report = harness::explore(make_program(scenario), observer, stacks, settings);
 
-  std::cout << fmt::format("preemption points reached in {} ({} executions of dfs{}):\n", path,
-                           grouped(report.executions),
+  std::cout << fmt::format("preemption points reached in {} ({} executions of dfs{}{}):\n", path,
+                           grouped(report.executions), reduce ? " + dpor" : "",
                            report.exhausted ? ", every schedule" : ", the space was not exhausted: more may exist");
   std::size_t width = 10;
   for (const auto& [label, seen] : observer.seen()) width = std::max(width, label.size());

@@ -26,6 +26,9 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
                  fmt::format("budget of executions (default {})", interleave::kDefaultBudget))
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   app.add_option("--preemption-bound", o.preemption_bound, "dfs: at most this many preemptions per schedule");
+  app.add_flag("--dpor", o.dpor,
+               "dfs with dynamic partial-order reduction (source-DPOR + sleep sets): one execution per "
+               "Mazurkiewicz trace");
   app.add_option("--depth", o.depth, "pct: bug depth d (default 3)")->check(CLI::Range(1u, 64u));
   app.add_option("--max-steps", o.max_steps,
                  fmt::format("steps after which an execution counts as a livelock (default {})",

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "harness/strategy/dfs.hpp"
+#include "harness/strategy/dpor.hpp"
 #include "harness/strategy/pct.hpp"
 #include "harness/strategy/random_walk.hpp"
 #include "harness/trace/trace.hpp"
@@ -58,6 +59,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   const std::optional<std::uint32_t> bound =
       overrides.preemption_bound ? overrides.preemption_bound : defaults.preemption_bound;
   const std::uint32_t depth = overrides.depth.value_or(defaults.depth.value_or(3));
+  const bool dpor = overrides.dpor || defaults.dpor.value_or(false);
   harness::ExploreSettings settings;
   settings.max_steps = overrides.max_steps.value_or(defaults.max_steps.value_or(kDefaultMaxSteps));
   if (show_progress) {
@@ -84,10 +86,18 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   } else {
     // dfs, named or by default. By default, a space too big for the budget
     // falls back to a portfolio of pct (d=3) and random walks.
-    harness::DfsStrategy dfs(harness::DfsSettings{bound, budget});
-    run.report = explore_with(dfs);
+    if (dpor) {
+      harness::DporStrategy reduced(harness::DporSettings{bound, budget});
+      run.report = explore_with(reduced);
+    } else {
+      harness::DfsStrategy dfs(harness::DfsSettings{bound, budget});
+      run.report = explore_with(dfs);
+    }
     const std::string bound_text = bound ? fmt::format(", preemption bound {}", *bound) : "";
-    run.strategy_summary = fmt::format("dfs{}{}", bound_text, run.report.exhausted ? " (exhausted)" : " (not exhausted)");
+    run.strategy_summary = fmt::format("dfs{}{}{}", dpor ? " + dpor" : "", bound_text,
+                                       run.report.exhausted ? " (exhausted)" : " (not exhausted)");
+    if (run.report.pruned > 0)
+      run.strategy_summary += fmt::format("; {} sleep-set-blocked runs pruned", grouped(run.report.pruned));
     if (!strategy && !run.report.exhausted) {
       harness::PctStrategy pct(seed, budget / 2, 3);
       harness::RandomWalkStrategy random(seed, budget - budget / 2);

@@ -19,6 +19,7 @@ struct ExploreOverrides {
   std::optional<std::uint64_t> seed;
   std::optional<std::uint64_t> executions;
   std::optional<std::uint32_t> preemption_bound;
+  bool dpor = false;  ///< dfs with partial-order reduction
   std::optional<std::uint32_t> depth;
   std::optional<std::uint64_t> max_steps;
 };

@@ -1,0 +1,303 @@
+#include "harness/strategy/dpor.hpp"
+
+#include <algorithm>
+#include <bit>
+
+#include <fmt/format.h>
+
+namespace harness {
+namespace {
+FiberId lowest(FiberSet set) { return FiberId{static_cast<std::uint32_t>(std::countr_zero(set))}; }
+}  // namespace
+
+bool DporStrategy::dependent(const Access& a, const Access& b) {
+  // A wait on no object is a join: enabled by another goroutine finishing,
+  // so it is ordered with everything.
+  const bool a_global = a.access == AccessKind::kWait && a.object == kNoObject;
+  const bool b_global = b.access == AccessKind::kWait && b.object == kNoObject;
+  if (a_global || b_global) return true;
+  if (a.object == kNoObject || a.object != b.object) return false;
+  return harness::dependent(a.access, b.access);
+}
+
+bool DporStrategy::happens_before(std::size_t i, std::size_t j) const {
+  return events_[j].clock[index(events_[i].fiber)] >= events_[i].index_in_fiber;
+}
+
+bool DporStrategy::within_bound(const Node& node, FiberId fiber) const {
+  if (!settings_.preemption_bound || !node.current || fiber == *node.current) return true;
+  return node.preemptions + 1 <= *settings_.preemption_bound;
+}
+
+std::optional<FiberId> DporStrategy::pick(Node& node) const {
+  const FiberSet candidates = node.enabled & ~sleeping(node.sleep);
+  // The running fiber first (no preemption), then by ascending id.
+  if (node.current && contains(candidates, *node.current)) return *node.current;
+  for (FiberSet rest = candidates; rest != 0; rest &= rest - 1)
+    if (within_bound(node, lowest(rest))) return lowest(rest);
+  return std::nullopt;
+}
+
+bool DporStrategy::begin_execution() {
+  if (exhausted_) return false;
+  if (started_) {
+    while (!path_.empty()) {
+      Node& node = path_.back();
+      if (node.data) {
+        if (node.taken + 1 < node.options) {
+          ++node.taken;
+          break;
+        }
+        path_.pop_back();
+        continue;
+      }
+      // Backtrack points not yet explored, not asleep, within the bound.
+      FiberSet candidates = node.backtrack & node.enabled & ~node.done & ~sleeping(node.sleep);
+      std::optional<FiberId> next;
+      for (; candidates != 0 && !next; candidates &= candidates - 1)
+        if (within_bound(node, lowest(candidates))) next = lowest(candidates);
+      if (next) {
+        node.chosen = *next;
+        node.done |= bit(*next);
+        break;
+      }
+      path_.pop_back();
+    }
+    if (path_.empty()) {
+      exhausted_ = true;
+      return false;
+    }
+  }
+  if (executions_ >= settings_.max_executions) return false;
+  started_ = true;
+  ++executions_;
+  depth_ = 0;
+  events_.clear();
+  next_sleep_.clear();
+  preemptions_ = 0;
+  last_of_fiber_.fill(std::nullopt);
+  pruned_ = false;
+  stop_reason_.clear();
+  return true;
+}
+
+std::optional<FiberId> DporStrategy::choose_fiber(const SchedulingChoice& choice) {
+  if (depth_ < path_.size()) {
+    const Node& node = path_[depth_];
+    if (node.data || node.enabled != choice.runnable || node.current != choice.current) {
+      stop_reason_ = fmt::format(
+          "the program is not deterministic: at step {} the runnable set differs from an earlier run with the same "
+          "choices",
+          choice.step);
+      return std::nullopt;
+    }
+    return node.chosen;
+  }
+  Node node;
+  node.enabled = choice.runnable;
+  node.current = choice.current;
+  node.sleep = next_sleep_;
+  node.preemptions = preemptions_;
+  for (FiberSet rest = choice.runnable; rest != 0; rest &= rest - 1) {
+    const Operation& op = choice.pending[index(lowest(rest))];
+    node.pending.push_back(Sleeper{lowest(rest), Access{op.object, op.access}});
+  }
+  const std::optional<FiberId> chosen = pick(node);
+  if (!chosen) {
+    pruned_ = true;  // every enabled fiber is asleep: only equivalent schedules remain
+    stop_reason_ = "sleep-set blocked";
+    return std::nullopt;
+  }
+  node.chosen = *chosen;
+  node.backtrack = bit(*chosen);
+  node.done = bit(*chosen);
+  path_.push_back(std::move(node));
+  return *chosen;
+}
+
+std::optional<std::uint64_t> DporStrategy::choose_data(const DataChoice& choice) {
+  if (depth_ == path_.size()) {
+    Node node;
+    node.data = true;
+    node.options = choice.options;
+    path_.push_back(node);
+  }
+  const Node& node = path_[depth_];
+  if (!node.data || node.options != choice.options) {
+    stop_reason_ = fmt::format("the program is not deterministic: after {} steps it asks for a {} choice an earlier "
+                               "run did not",
+                               choice.after_steps, choice.label);
+    return std::nullopt;
+  }
+  ++depth_;
+  return node.taken;
+}
+
+bool DporStrategy::observe_step(const StepView& step) {
+  const Access taken{step.operation->object, step.operation->access};
+  if (depth_ == path_.size()) {
+    // A forced step (one runnable fiber) at a new state.
+    Node node;
+    node.enabled = step.runnable;
+    node.sleep = next_sleep_;
+    node.preemptions = preemptions_;
+    node.pending.push_back(Sleeper{step.fiber, taken});
+    if (contains(sleeping(node.sleep), step.fiber)) {
+      pruned_ = true;
+      stop_reason_ = "sleep-set blocked";
+      return false;
+    }
+    node.chosen = step.fiber;
+    node.backtrack = node.done = bit(step.fiber);
+    path_.push_back(std::move(node));
+  }
+  Node& node = path_[depth_];
+  if (node.data || node.chosen != step.fiber) {
+    stop_reason_ = fmt::format("the program is not deterministic: step {} differs from an earlier run with the same "
+                               "choices",
+                               step.step);
+    return false;
+  }
+  if (node.current && step.fiber != *node.current) ++preemptions_;
+
+  Event event;
+  event.fiber = step.fiber;
+  event.access = taken;
+  event.node = depth_;
+  const auto& previous = last_of_fiber_[index(step.fiber)];
+  event.index_in_fiber = previous ? events_[*previous].index_in_fiber + 1 : 1;
+  events_.push_back(event);
+  const std::size_t j = events_.size() - 1;
+  // The spawner's step comes before the child's first step.
+  if (event.index_in_fiber == 1 && step.spawned_at > 0) {
+    const std::size_t spawner = step.spawned_at - 1;
+    for (std::size_t f = 0; f < kMaxFibers; ++f)
+      events_[j].clock[f] = std::max(events_[j].clock[f], events_[spawner].clock[f]);
+  }
+  detect_races(j);
+  last_of_fiber_[index(step.fiber)] = j;
+  next_sleep_ = child_sleep(node, taken);
+  ++depth_;
+  return true;
+}
+
+void DporStrategy::detect_races(std::size_t j) {
+  Event& ej = events_[j];
+  const FiberId p = ej.fiber;
+  // Direct predecessors: p's previous step, and for every other fiber its
+  // latest step dependent with this one (earlier ones precede it anyway).
+  std::array<std::optional<std::size_t>, kMaxFibers> latest_dependent{};
+  FiberSet missing = 0;
+  for (std::size_t f = 0; f < kMaxFibers; ++f)
+    if (last_of_fiber_[f] && FiberId{static_cast<std::uint32_t>(f)} != p) missing |= FiberSet{1} << f;
+  for (std::size_t i = j; i-- > 0 && missing != 0;) {
+    const FiberId f = events_[i].fiber;
+    if (!contains(missing, f)) continue;
+    if (dependent(events_[i].access, ej.access)) {
+      latest_dependent[index(f)] = i;
+      missing &= ~bit(f);
+    }
+  }
+  std::vector<std::size_t> predecessors;
+  if (const auto& prev = last_of_fiber_[index(p)]) predecessors.push_back(*prev);
+  for (const auto& dep : latest_dependent)
+    if (dep) predecessors.push_back(*dep);
+  for (std::size_t k : predecessors)
+    for (std::size_t f = 0; f < kMaxFibers; ++f) ej.clock[f] = std::max(ej.clock[f], events_[k].clock[f]);
+  ej.clock[index(p)] = ej.index_in_fiber;
+
+  // Lock acquisitions race with the previous acquisition of the same lock by
+  // another goroutine, even though its release lies between them in
+  // happens-before: reversing them means the other goroutine takes the lock
+  // first (the release would otherwise hide every lock-order race).
+  std::optional<std::size_t> previous_acquire;
+  const auto acquires = [](AccessKind k) { return k == AccessKind::kLock || k == AccessKind::kRLock; };
+  if (acquires(ej.access.access) && ej.access.object != kNoObject) {
+    for (std::size_t i = j; i-- > 0;) {
+      if (events_[i].access.object == ej.access.object && acquires(events_[i].access.access)) {
+        if (events_[i].fiber != p) previous_acquire = i;
+        break;
+      }
+    }
+  }
+  std::vector<std::size_t> racing;
+  for (const auto& dep : latest_dependent) {
+    if (!dep) continue;
+    // A race only if i reaches j directly, not through another predecessor.
+    bool through_other = false;
+    for (std::size_t k : predecessors)
+      if (k != *dep && happens_before(*dep, k)) through_other = true;
+    if (!through_other) racing.push_back(*dep);
+  }
+  if (previous_acquire && std::find(racing.begin(), racing.end(), *previous_acquire) == racing.end())
+    racing.push_back(*previous_acquire);
+
+  for (const std::size_t i : racing) {
+    // v = notdep(i, E).p: the steps after i that do not depend on it, then j.
+    FiberSet initials = 0;
+    std::vector<std::size_t> v;
+    for (std::size_t m = i + 1; m < j; ++m)
+      if (!happens_before(i, m)) v.push_back(m);
+    v.push_back(j);
+    for (std::size_t a = 0; a < v.size(); ++a) {
+      bool first = true;
+      for (std::size_t b = 0; b < a && first; ++b)
+        if (happens_before(v[b], v[a])) first = false;
+      if (first) initials |= bit(events_[v[a]].fiber);
+    }
+    Node& at = path_[events_[i].node];
+    if ((initials & at.backtrack) != 0) continue;
+    const FiberSet usable = initials & at.enabled;
+    if (usable == 0) {
+      at.backtrack |= at.enabled;  // no initial can start here: try everything, which is sound
+      continue;
+    }
+    add_backtrack(events_[i].node, lowest(usable));
+  }
+}
+
+void DporStrategy::add_backtrack(std::size_t node_index, FiberId fiber) {
+  path_[node_index].backtrack |= bit(fiber);
+  if (within_bound(path_[node_index], fiber)) return;
+  // The reversal needs one preemption too many here: also schedule the
+  // fiber at the latest earlier state where it runs within the bound.
+  for (std::size_t k = node_index; k-- > 0;) {
+    Node& earlier = path_[k];
+    if (earlier.data || !contains(earlier.enabled, fiber)) continue;
+    if (within_bound(earlier, fiber)) {
+      earlier.backtrack |= bit(fiber);
+      return;
+    }
+  }
+}
+
+std::vector<DporStrategy::Sleeper> DporStrategy::child_sleep(const Node& node, const Access& taken) const {
+  std::vector<Sleeper> next;
+  for (const Sleeper& s : node.sleep)
+    if (!dependent(s.next, taken)) next.push_back(s);
+  // Siblings explored before this choice sleep too, while independent.
+  for (const Sleeper& s : node.pending)
+    if (s.fiber != node.chosen && contains(node.done, s.fiber) && !dependent(s.next, taken)) next.push_back(s);
+  return next;
+}
+
+std::optional<std::string> DporStrategy::end_execution(const Outcome& outcome) {
+  if (outcome.kind == OutcomeKind::kDivergence || outcome.kind == OutcomeKind::kPruned || depth_ >= path_.size())
+    return std::nullopt;
+  path_.resize(depth_);
+  return std::string("the program is not deterministic: this run ended before an earlier run with the same choices");
+}
+
+Provenance DporStrategy::provenance() const {
+  return {{"strategy", "dfs"},
+          {"reduction", "dpor"},
+          {"preemption-bound", settings_.preemption_bound ? std::to_string(*settings_.preemption_bound) : "none"}};
+}
+
+FiberSet DporStrategy::sleeping(const std::vector<Sleeper>& sleep) {
+  FiberSet set = 0;
+  for (const auto& s : sleep) set |= bit(s.fiber);
+  return set;
+}
+
+}  // namespace harness

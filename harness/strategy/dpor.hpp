@@ -1,0 +1,126 @@
+// Exhaustive search with dynamic partial-order reduction: source-DPOR with
+// sleep sets (Abdulla, Aronis, Jonsson, Sagonas, "Optimal dynamic partial
+// order reduction", POPL 2014, Algorithm 1), stateless like DfsStrategy.
+//
+// Two steps are dependent when they touch the same object and not both only
+// read (harness/access.hpp); a wait on no object (a join) is dependent with
+// every step, and a goroutine's first step happens after the step that
+// spawned it. Any over-approximation of dependency keeps the search sound.
+//
+// After each step the strategy looks for races: an earlier step i of another
+// goroutine, dependent with the new step j, with no other step between them
+// in happens-before. For each race it makes sure that, at the state before
+// i, some goroutine that can start the reversed order (an "initial" of
+// notdep(i).j) is in the backtrack set. Sleep sets stop it from exploring a
+// schedule equivalent to one already explored: such runs are cut short
+// (outcome kPruned) and counted apart. Every complete execution is then a
+// distinct Mazurkiewicz trace, and every trace's outcome is reached.
+//
+// Data choices are explored exhaustively, each value with its own subtree.
+//
+// Lock acquisitions also race with the previous acquisition of the same lock
+// by another goroutine (the release between them would otherwise hide every
+// lock-order race), as the paper's extension for locks does.
+//
+// With a preemption bound, an alternative is tried only if it keeps the
+// schedule within the bound, so every explored schedule respects it. When
+// reversing a race would need one preemption too many, the goroutine is
+// also scheduled at the latest earlier state where it runs within the bound
+// (the conservative backtracking of Coons, Musuvathi, McKinley, "Bounded
+// partial-order reduction", OOPSLA 2013, simplified). What is guaranteed
+// then: the same outcomes as bounded dfs on every program of the soundness
+// corpus (tests/harness/dpor_test.cpp, tests/tools/dpor_scenarios_test.cpp);
+// no proof of completeness for the bounded space is claimed.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/access.hpp"
+#include "harness/strategy/strategy.hpp"
+
+namespace harness {
+
+struct DporSettings {
+  std::optional<std::uint32_t> preemption_bound;
+  std::uint64_t max_executions = UINT64_MAX;
+};
+
+class DporStrategy final : public Strategy {
+ public:
+  explicit DporStrategy(DporSettings settings = {}) : settings_(settings) {}
+
+  bool begin_execution() override;
+  std::optional<FiberId> choose_fiber(const SchedulingChoice& choice) override;
+  std::optional<std::uint64_t> choose_data(const DataChoice& choice) override;
+  std::optional<std::string> end_execution(const Outcome& outcome) override;
+  bool wants_steps() const override { return true; }
+  bool observe_step(const StepView& step) override;
+  std::string stop_reason() const override { return stop_reason_; }
+  bool pruned() const override { return pruned_; }
+  bool exhausted() const override { return exhausted_; }
+  Provenance provenance() const override;
+
+ private:
+  /// What dependency needs of an operation.
+  struct Access {
+    ObjectId object = kNoObject;
+    AccessKind access = AccessKind::kNone;
+  };
+  struct Sleeper {
+    FiberId fiber;
+    Access next;  ///< its pending operation (unchanged while it sleeps)
+  };
+  /// One scheduling state (before a step) or one data choice.
+  struct Node {
+    bool data = false;
+    // Scheduling nodes.
+    FiberSet enabled = 0;
+    std::optional<FiberId> current;  ///< the fiber that could continue (preemption accounting)
+    FiberId chosen{};
+    FiberSet backtrack = 0;
+    FiberSet done = 0;
+    std::vector<Sleeper> sleep;      ///< inherited sleep set at this state
+    std::vector<Sleeper> pending;    ///< the enabled fibers' next operations
+    std::uint32_t preemptions = 0;   ///< preemptions before this state
+    // Data nodes.
+    std::uint64_t options = 0;
+    std::uint64_t taken = 0;
+  };
+  /// One step of the current execution, for happens-before.
+  struct Event {
+    FiberId fiber;
+    Access access;
+    std::size_t node;             ///< index in path_ of the state before it
+    std::uint32_t index_in_fiber;  ///< 1-based
+    std::array<std::uint32_t, kMaxFibers> clock{};  ///< vector clock, by fiber
+  };
+
+  static bool dependent(const Access& a, const Access& b);
+  static FiberSet sleeping(const std::vector<Sleeper>& sleep);
+  bool happens_before(std::size_t i, std::size_t j) const;  ///< event i ->hb event j (i < j)
+  Node& node_for_step(const StepView& step);
+  void detect_races(std::size_t j);
+  void add_backtrack(std::size_t node_index, FiberId fiber);
+  std::vector<Sleeper> child_sleep(const Node& node, const Access& taken) const;
+  std::optional<FiberId> pick(Node& node) const;
+  bool within_bound(const Node& node, FiberId fiber) const;
+
+  DporSettings settings_;
+  std::vector<Node> path_;
+  std::size_t depth_ = 0;
+  std::vector<Event> events_;
+  std::vector<Sleeper> next_sleep_;   ///< sleep set for the next new state
+  std::uint32_t preemptions_ = 0;
+  std::array<std::optional<std::size_t>, kMaxFibers> last_of_fiber_;  ///< latest event of each fiber
+  std::uint64_t executions_ = 0;
+  bool started_ = false;
+  bool exhausted_ = false;
+  bool pruned_ = false;
+  std::string stop_reason_;
+};
+
+}  // namespace harness
