@@ -49,28 +49,42 @@ int cmd_show(const std::string& trace_path) {
   return kExitHeld;
 }
 
-int cmd_replay(const std::string& trace_path, bool check) {
-  const std::optional<harness::Trace> trace = load(trace_path);
-  if (!trace) return kExitBadInput;
-  const std::string path = scenario_path(*trace, trace_path);
+std::optional<Scenario> scenario_of_trace(const harness::Trace& trace, const std::string& trace_path, int& exit_code) {
+  const std::string path = scenario_path(trace, trace_path);
   if (path.empty()) {
     std::cerr << fmt::format("interleave: {}: the trace names no scenario file (no 'provenance scenario' line)\n",
                              trace_path);
-    return kExitBadInput;
+    exit_code = kExitBadInput;
+    return std::nullopt;
   }
-  const std::optional<Scenario> loaded = load_or_report(path);
-  if (!loaded) return kExitBadInput;
-  const Scenario& scenario = *loaded;
-  const std::string recorded_hash = harness::provenance_value(*trace, "scenario-hash");
-  if (recorded_hash != scenario.content_hash) {
+  std::optional<Scenario> scenario = load_or_report(path);
+  if (!scenario) {
+    exit_code = kExitBadInput;
+    return std::nullopt;
+  }
+  const std::string recorded_hash = harness::provenance_value(trace, "scenario-hash");
+  if (recorded_hash != scenario->content_hash) {
     std::cerr << fmt::format(
         "interleave: {}: the scenario file {} changed since this trace was recorded (content hash {}, now {}).\n"
         "  The replay would not be of the same program. Re-record the trace with:\n"
         "  interleave run {} --save-traces {}\n",
-        trace_path, path, recorded_hash, scenario.content_hash, path,
+        trace_path, path, recorded_hash, scenario->content_hash, path,
         std::filesystem::path(trace_path).parent_path().string());
-    return kExitReplayMismatch;
+    exit_code = kExitReplayMismatch;
+    return std::nullopt;
   }
+  return scenario;
+}
+
+std::optional<harness::Trace> load_trace_or_report(const std::string& path) { return load(path); }
+
+int cmd_replay(const std::string& trace_path, bool check) {
+  const std::optional<harness::Trace> trace = load(trace_path);
+  if (!trace) return kExitBadInput;
+  int exit_code = kExitHeld;
+  const std::optional<Scenario> loaded = scenario_of_trace(*trace, trace_path, exit_code);
+  if (!loaded) return exit_code;
+  const Scenario& scenario = *loaded;
   std::uint64_t max_steps = kDefaultMaxSteps;
   if (const std::string recorded = harness::provenance_value(*trace, "max-steps"); !recorded.empty())
     max_steps = std::stoull(recorded);

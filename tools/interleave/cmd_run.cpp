@@ -49,7 +49,10 @@ void print_run(const Scenario& scenario, const ScenarioRun& run) {
   for (const auto& c : run.report.classes) {
     std::string line = fmt::format("    {:>9}  {}", grouped(c.count), harness::describe(c.outcome));
     for (const SavedTrace& t : run.traces)
-      if (t.outcome == c.outcome) line += fmt::format("\n               trace: {}  (replay: interleave replay {})", t.path, t.path);
+      if (t.outcome == c.outcome) {
+        line += fmt::format("\n               trace: {}  (replay: interleave replay {})", t.path, t.path);
+        if (!t.shrink_note.empty()) line += fmt::format("\n               {}", t.shrink_note);
+      }
     std::cout << line << "\n";
   }
   if (run.verdict.held) {

@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
   run->add_option("paths", run_paths, "scenario files or folders of them");
   add_explore_options(*run, run_overrides);
   run->add_option("--save-traces", save_traces, "save the first trace of each failing outcome class in this folder");
+  run->add_flag("--shrink", run_overrides.shrink,
+                "shrink each saved trace first: fewest preemptions, then fewest steps, same outcome");
   run->footer(kExitCodesHelp);
 
   interleave::ExploreOverrides points_overrides;
@@ -69,6 +71,18 @@ int main(int argc, char** argv) {
   replay->add_option("trace", replay_path, "a trace file")->required();
   replay->add_flag("--check", check, "exit 3 unless the replay writes the trace's bytes exactly");
   replay->footer(kExitCodesHelp);
+
+  std::string shrink_path;
+  std::optional<std::string> shrink_output;
+  std::uint64_t shrink_budget = 100000;
+  CLI::App* shrink = app.add_subcommand(
+      "shrink", "find a schedule with the same outcome and fewer preemptions, then fewer steps; save it as a trace");
+  shrink->add_option("trace", shrink_path, "a failing trace file")->required();
+  shrink->add_option("-o,--output", shrink_output, "where to save the shrunk trace (default: TRACE's name + .shrunk)");
+  shrink->add_option("--executions", shrink_budget, "budget of executions per preemption bound")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  shrink->footer(kExitCodesHelp);
 
   std::string show_path;
   CLI::App* show = app.add_subcommand("show", "print a trace's timeline without re-running it");
@@ -101,6 +115,7 @@ int main(int argc, char** argv) {
     if (*points) return interleave::cmd_points(points_path, points_overrides);
     if (*replay) return interleave::cmd_replay(replay_path, check);
     if (*show) return interleave::cmd_show(show_path);
+    if (*shrink) return interleave::cmd_shrink(shrink_path, shrink_output, shrink_budget);
     if (*regress) return interleave::cmd_regress(regress_dirs, junit);
   } catch (const std::exception& error) {
     std::cerr << "interleave: " << error.what() << "\n";

@@ -14,6 +14,7 @@
 #include "harness/strategy/pct.hpp"
 #include "harness/strategy/random_walk.hpp"
 #include "harness/trace/trace.hpp"
+#include "tools/interleave/shrink.hpp"
 #include "tools/scenario/program.hpp"
 
 namespace interleave {
@@ -122,8 +123,20 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       const std::string file = n == 1 ? fmt::format("{}.{}.trace", scenario.name, kind)
                                       : fmt::format("{}.{}-{}.trace", scenario.name, kind, n);
       const std::string path = (std::filesystem::path(*traces_dir) / file).string();
-      harness::save_trace(path, c.first_trace);
-      run.traces.push_back(SavedTrace{c.outcome, path});
+      SavedTrace saved{c.outcome, path, {}};
+      if (overrides.shrink) {
+        const ShrinkResult shrunk = shrink_trace(scenario, c.first_trace, budget);
+        harness::save_trace(path, shrunk.trace);
+        saved.shrink_note =
+            shrunk.before.preemptions == shrunk.after.preemptions && shrunk.before.steps == shrunk.after.steps
+                ? fmt::format("already minimal: {} preemptions, {} steps", shrunk.after.preemptions, shrunk.after.steps)
+                : fmt::format("shrunk from {} preemptions, {} steps to {} preemptions, {} steps",
+                              shrunk.before.preemptions, shrunk.before.steps, shrunk.after.preemptions,
+                              shrunk.after.steps);
+      } else {
+        harness::save_trace(path, c.first_trace);
+      }
+      run.traces.push_back(std::move(saved));
     }
   }
   return run;

@@ -20,6 +20,7 @@ struct ExploreOverrides {
   std::optional<std::uint64_t> executions;
   std::optional<std::uint32_t> preemption_bound;
   bool dpor = false;  ///< dfs with partial-order reduction
+  bool shrink = false;  ///< shrink each saved trace
   std::optional<std::uint32_t> depth;
   std::optional<std::uint64_t> max_steps;
 };
@@ -30,6 +31,7 @@ inline constexpr std::uint64_t kDefaultMaxSteps = 10000;
 struct SavedTrace {
   harness::Outcome outcome;
   std::string path;
+  std::string shrink_note;  ///< "shrunk from 3 preemptions, 20 steps", when --shrink
 };
 
 struct ScenarioRun {

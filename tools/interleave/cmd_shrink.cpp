@@ -1,0 +1,42 @@
+// interleave shrink: a shorter schedule with the same outcome.
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "tools/interleave/commands.hpp"
+#include "tools/interleave/exit_codes.hpp"
+#include "tools/interleave/shrink.hpp"
+#include "tools/interleave/timeline.hpp"
+
+namespace interleave {
+
+int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& output, std::uint64_t budget) {
+  const std::optional<harness::Trace> trace = load_trace_or_report(trace_path);
+  if (!trace) return kExitBadInput;
+  if (trace->outcome.ok()) {
+    std::cerr << fmt::format("interleave: {}: the trace ends ok: there is no failure to keep while shrinking\n",
+                             trace_path);
+    return kExitBadInput;
+  }
+  int exit_code = kExitHeld;
+  const std::optional<Scenario> scenario = scenario_of_trace(*trace, trace_path, exit_code);
+  if (!scenario) return exit_code;
+
+  const ShrinkResult result = shrink_trace(*scenario, *trace, budget);
+  std::string target = output.value_or("");
+  if (target.empty()) {
+    std::filesystem::path p(trace_path);
+    target = (p.parent_path() / (p.stem().string() + ".shrunk.trace")).string();
+  }
+  harness::save_trace(target, result.trace);
+  std::cout << render_timeline(result.trace);
+  std::cout << fmt::format("shrunk {}: {} preemptions, {} steps -> {} preemptions, {} steps{}\n", trace_path,
+                           result.before.preemptions, result.before.steps, result.after.preemptions,
+                           result.after.steps,
+                           result.exhaustive ? "" : " (a bound's space exceeded the budget: maybe not minimal)");
+  std::cout << fmt::format("saved {}  (replay: interleave replay {})\n", target, target);
+  return kExitHeld;
+}
+
+}  // namespace interleave
