@@ -56,6 +56,10 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
   const ExecutionSettings run_settings{settings.max_steps, false};
 
   while (strategy.begin_execution()) {
+    if (settings.stop != nullptr && settings.stop->load(std::memory_order_relaxed)) {
+      report.interrupted = true;
+      break;
+    }
     const Outcome& outcome = execution.run(program, strategy, run_settings);
     if (outcome.kind == OutcomeKind::kPruned) {
       ++report.pruned;
@@ -92,7 +96,7 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
   if (settings.progress) settings.progress(progress);
 
   report.executions = progress.executions;
-  report.exhausted = strategy.exhausted();
+  report.exhausted = strategy.exhausted() && !report.interrupted;
   logger().info("{}: {} executions, {} outcome classes{}", program.name, report.executions, classes.size(),
                report.exhausted ? ", space exhausted" : "");
   for (auto& [outcome, cls] : classes) report.classes.push_back(std::move(cls));

@@ -3,6 +3,7 @@
 // reached it as a replayable trace.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -30,6 +31,9 @@ struct ExploreSettings {
   /// Called every `progress_every` executions (and at the end), if set.
   std::function<void(const Progress&)> progress;
   std::uint64_t progress_every = 4096;
+  /// Checked between executions: when it reads true the exploration stops
+  /// and reports what it has (a Ctrl-C handler sets it).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct OutcomeClass {
@@ -44,6 +48,7 @@ struct Report {
   Provenance provenance;
   std::uint64_t executions = 0;
   bool exhausted = false;          ///< the strategy covered its whole space
+  bool interrupted = false;        ///< stopped early by ExploreSettings::stop
   /// Executions the strategy cut short as redundant (sleep-set blocked);
   /// included in `executions`, in no class.
   std::uint64_t pruned = 0;

@@ -44,7 +44,8 @@ namespace {
 
 void print_run(const Scenario& scenario, const ScenarioRun& run) {
   std::cout << fmt::format("{} — {}\n", scenario.path, scenario.description);
-  std::cout << fmt::format("  explored: {} executions, {}\n", grouped(run.report.executions), run.strategy_summary);
+  std::cout << fmt::format("  explored: {} executions, {}{}\n", grouped(run.report.executions), run.strategy_summary,
+                           run.report.interrupted ? " (interrupted)" : "");
   std::cout << "  outcomes:\n";
   for (const auto& c : run.report.classes) {
     std::string line = fmt::format("    {:>9}  {}", grouped(c.count), harness::describe(c.outcome));
@@ -91,6 +92,10 @@ int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overr
     }
     const ScenarioRun run = run_scenario(*scenario, overrides, traces_dir, progress);
     print_run(*scenario, run);
+    if (run.report.interrupted) {
+      std::cout << "interrupted: the report above covers what was explored; remaining scenarios skipped\n";
+      return kExitInterrupted;
+    }
     (run.verdict.held ? held : failed) += 1;
   }
   std::cout << fmt::format("{} scenario{}: {} held, {} failed{}\n", files.size(), files.size() == 1 ? "" : "s", held,

@@ -9,12 +9,14 @@
 #include "harness/log.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
+#include "tools/interleave/interrupt.hpp"
 
 namespace {
 
 constexpr const char* kExitCodesHelp =
     "Exit codes: 0 every expectation held (replay: the trace was reproduced), 1 an expectation failed, "
-    "2 bad input (a scenario, trace or option is wrong), 3 a replay did not reproduce its trace.";
+    "2 bad input (a scenario, trace or option is wrong), 3 a replay did not reproduce its trace, "
+    "130 interrupted by Ctrl-C (the report so far was printed and the traces found were saved).";
 
 void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
   app.add_option("--strategy", o.strategy,
@@ -110,6 +112,7 @@ int main(int argc, char** argv) {
     std::cerr << fmt::format("interleave: unknown --log-level '{}': expected one of {}\n", log_level, harness::kLogLevels);
     return interleave::kExitBadInput;
   }
+  interleave::install_interrupt_handler();
   try {
     if (*run) return interleave::cmd_run(run_paths, run_overrides, save_traces);
     if (*points) return interleave::cmd_points(points_path, points_overrides);

@@ -14,6 +14,7 @@
 #include "harness/strategy/pct.hpp"
 #include "harness/strategy/random_walk.hpp"
 #include "harness/trace/trace.hpp"
+#include "tools/interleave/interrupt.hpp"
 #include "tools/interleave/shrink.hpp"
 #include "tools/scenario/program.hpp"
 
@@ -46,6 +47,7 @@ void merge(harness::Report& into, harness::Report&& more) {
   into.classes.clear();
   for (auto& [outcome, c] : classes) into.classes.push_back(std::move(c));
   into.executions += more.executions;
+  into.pruned += more.pruned;
   into.exhausted = false;
 }
 
@@ -63,6 +65,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   const bool dpor = overrides.dpor || defaults.dpor.value_or(false);
   harness::ExploreSettings settings;
   settings.max_steps = overrides.max_steps.value_or(defaults.max_steps.value_or(kDefaultMaxSteps));
+  settings.stop = &interrupt_requested();
   if (show_progress) {
     settings.progress = [&scenario](const harness::Progress& p) {
       std::cerr << fmt::format("\r  {}: {} executions, {} failing, {} outcome classes ", scenario.name,
@@ -99,11 +102,12 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
                                        run.report.exhausted ? " (exhausted)" : " (not exhausted)");
     if (run.report.pruned > 0)
       run.strategy_summary += fmt::format("; {} sleep-set-blocked runs pruned", grouped(run.report.pruned));
-    if (!strategy && !run.report.exhausted) {
+    if (!strategy && !run.report.exhausted && !run.report.interrupted) {
       harness::PctStrategy pct(seed, budget / 2, 3);
       harness::RandomWalkStrategy random(seed, budget - budget / 2);
       merge(run.report, explore_with(pct));
-      merge(run.report, explore_with(random));
+      if (!interrupt_requested()) merge(run.report, explore_with(random));
+      run.report.interrupted = interrupt_requested();
       run.strategy_summary += fmt::format(" + pct depth 3 + random, seed {}", seed);
     }
   }
