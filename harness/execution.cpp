@@ -82,7 +82,7 @@ const Outcome& Execution::run(const Program& program, Strategy& strategy,
     teardown();
   }
   if (std::optional<std::string> problem = strategy.end_execution(outcome_))
-    outcome_ = Outcome{OutcomeKind::kDivergence, std::move(*problem)};
+    outcome_ = Outcome{strategy.pruned() ? OutcomeKind::kPruned : OutcomeKind::kDivergence, std::move(*problem)};
   strategy_ = nullptr;
   return outcome_;
 }
@@ -254,7 +254,7 @@ void Execution::record_step(Fiber& chosen, FiberSet runnable) {
 std::uint64_t Execution::choose(std::uint64_t options, std::string_view label) {
   if (options <= 1 || failed_ || tearing_down_) return 0;
   std::optional<std::uint64_t> value = strategy_->choose_data(DataChoice{steps_, options, label});
-  if (!value) fail(OutcomeKind::kDivergence, strategy_->stop_reason());
+  if (!value) fail(strategy_->pruned() ? OutcomeKind::kPruned : OutcomeKind::kDivergence, strategy_->stop_reason());
   if (*value >= options)
     fail(OutcomeKind::kDivergence,
          fmt::format("[interleave internal bug] strategy chose value {} of {}", *value, options));

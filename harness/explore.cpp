@@ -62,6 +62,7 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
     }
     const Outcome& outcome = execution.run(program, strategy, run_settings);
     if (outcome.kind == OutcomeKind::kPruned) {
+      if (outcome.message == kOtherShard) continue;  // not ours: not counted at all
       ++report.pruned;
       ++progress.executions;
       continue;
@@ -73,9 +74,11 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
                     describe(outcome));
       cls.outcome = outcome;
       cls.first_execution = progress.executions;
+      cls.first_key = strategy.order_key();
       if (!outcome.ok()) {
         Provenance provenance = report.provenance;
-        provenance.emplace_back("execution", std::to_string(progress.executions));
+        if (const auto number = strategy.execution_number())
+          provenance.emplace_back("execution", std::to_string(*number));
         provenance.emplace_back("max-steps", std::to_string(settings.max_steps));
         cls.first_trace = record_trace(program, stacks, execution.decisions(), std::move(provenance), settings.max_steps);
         if (cls.first_trace.outcome != outcome) {

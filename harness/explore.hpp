@@ -40,6 +40,7 @@ struct OutcomeClass {
   Outcome outcome;
   std::uint64_t count = 0;
   std::uint64_t first_execution = 0;  ///< 0-based number of the first execution that reached it
+  std::vector<std::uint64_t> first_key;  ///< its Strategy::order_key(), for deterministic merges
   Trace first_trace;                   ///< that execution, recorded step by step
 };
 

@@ -6,7 +6,7 @@ namespace harness {
 
 spdlog::logger& logger() {
   static const std::shared_ptr<spdlog::logger> instance = [] {
-    auto created = std::make_shared<spdlog::logger>("interleave", std::make_shared<spdlog::sinks::stderr_sink_st>());
+    auto created = std::make_shared<spdlog::logger>("interleave", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     created->set_pattern("[%l] %v");
     created->set_level(spdlog::level::off);
     return created;

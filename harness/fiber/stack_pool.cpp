@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -35,7 +36,7 @@ void write_stderr(const char* text) {
 
 void on_segv(int signal_number, siginfo_t* info, void* context) {
   const auto address = reinterpret_cast<std::uintptr_t>(info->si_addr);
-  const std::size_t count = g_guard_count.load(std::memory_order_acquire);
+  const std::size_t count = std::min(g_guard_count.load(std::memory_order_acquire), kMaxGuards);
   for (std::size_t i = 0; i < count; ++i) {
     if (address >= g_guards[i].low.load() && address < g_guards[i].high.load()) {
       char message[200];
@@ -87,16 +88,17 @@ void install_overflow_handler() {
 }
 
 void register_guard(std::uintptr_t low, std::uintptr_t high, std::size_t stack_size) {
-  const std::size_t slot = g_guard_count.load(std::memory_order_relaxed);
+  // Pools on several threads register concurrently: each takes its own slot.
+  // A slot still being filled has high == 0 and matches no address.
+  const std::size_t slot = g_guard_count.fetch_add(1, std::memory_order_acq_rel);
   if (slot >= kMaxGuards) return;  // still protected; only the message is lost
-  g_guards[slot].low.store(low);
-  g_guards[slot].high.store(high);
   g_guards[slot].stack_size.store(stack_size);
-  g_guard_count.store(slot + 1, std::memory_order_release);
+  g_guards[slot].low.store(low);
+  g_guards[slot].high.store(high, std::memory_order_release);
 }
 
 void unregister_guard(std::uintptr_t low) {
-  const std::size_t count = g_guard_count.load(std::memory_order_acquire);
+  const std::size_t count = std::min(g_guard_count.load(std::memory_order_acquire), kMaxGuards);
   for (std::size_t i = 0; i < count; ++i) {
     if (g_guards[i].low.load() == low) {
       g_guards[i].high.store(0);

@@ -20,8 +20,54 @@ bool DfsStrategy::begin_execution() {
   started_ = true;
   depth_ = 0;
   preemptions_ = 0;
+  shard_stage_ = 0;
+  shard_key_ = 0;
+  shard_prefixes_ = 1;
+  other_shard_ = false;
   ++executions_;
   return true;
+}
+
+bool DfsStrategy::in_shard(const Branch& branch) {
+  const Shard& s = settings_.shard;
+  for (; shard_stage_ < 2; ++shard_stage_, shard_key_ = 0, shard_prefixes_ = 1) {
+    const std::uint32_t parts = shard_stage_ == 0 ? s.count : s.threads;
+    if (parts > 1) break;  // this stage splits: fold the branch in
+  }
+  if (shard_stage_ == 2) return true;
+  const std::uint32_t parts = shard_stage_ == 0 ? s.count : s.threads;
+  const std::uint32_t mine = shard_stage_ == 0 ? s.index : s.thread;
+  shard_key_ = shard_key_ * branch.count + branch.taken;
+  shard_prefixes_ *= branch.count;
+  if (shard_prefixes_ < parts) return true;  // not enough branches yet to decide
+  if (shard_key_ % parts != mine) {
+    other_shard_ = true;
+    stop_reason_ = std::string(kOtherShard);
+    return false;
+  }
+  ++shard_stage_;
+  shard_key_ = 0;
+  shard_prefixes_ = 1;
+  return true;
+}
+
+bool DfsStrategy::short_execution_in_shard() const {
+  // An execution that ends before a stage could decide is assigned by the
+  // branches it had; a later stage, with no branches left, gives it to its
+  // first part.
+  const Shard& s = settings_.shard;
+  if (shard_stage_ == 0) {
+    if (s.count > 1 && shard_key_ % s.count != s.index) return false;
+    return s.threads <= 1 || s.thread == 0;
+  }
+  if (shard_stage_ == 1) return shard_key_ % s.threads == s.thread;
+  return true;
+}
+
+std::vector<std::uint64_t> DfsStrategy::order_key() const {
+  std::vector<std::uint64_t> key;
+  for (std::size_t i = 0; i < depth_ && i < path_.size(); ++i) key.push_back(path_[i].taken);
+  return key;
 }
 
 FiberId DfsStrategy::alternative(const Branch& branch, std::uint64_t which) {
@@ -53,6 +99,7 @@ std::optional<FiberId> DfsStrategy::choose_fiber(const SchedulingChoice& choice)
     return std::nullopt;
   }
   ++depth_;
+  if (!in_shard(branch)) return std::nullopt;
   const FiberId chosen = alternative(branch, branch.taken);
   if (choice.current && chosen != *choice.current) ++preemptions_;
   return chosen;
@@ -74,10 +121,16 @@ std::optional<std::uint64_t> DfsStrategy::choose_data(const DataChoice& choice) 
     return std::nullopt;
   }
   ++depth_;
+  if (!in_shard(branch)) return std::nullopt;
   return branch.taken;
 }
 
 std::optional<std::string> DfsStrategy::end_execution(const Outcome& outcome) {
+  if (outcome.kind == OutcomeKind::kPruned) return std::nullopt;
+  if (!short_execution_in_shard()) {
+    other_shard_ = true;
+    return std::string(kOtherShard);
+  }
   // Every branch of the replayed prefix must be met again; a run that ends
   // before reaching them took another path with the same choices.
   if (outcome.kind == OutcomeKind::kDivergence || depth_ >= path_.size()) return std::nullopt;
@@ -90,6 +143,7 @@ std::optional<std::string> DfsStrategy::end_execution(const Outcome& outcome) {
 }
 
 Provenance DfsStrategy::provenance() const {
+  // No shard here: a trace must not depend on how the space was split.
   return {{"strategy", "dfs"},
           {"preemption-bound", settings_.preemption_bound ? std::to_string(*settings_.preemption_bound) : "none"}};
 }

@@ -26,6 +26,11 @@ namespace harness {
 struct DfsSettings {
   std::optional<std::uint32_t> preemption_bound;   ///< none: unbounded
   std::uint64_t max_executions = UINT64_MAX;        ///< cap; exhausted() tells if the space was covered
+  /// Explore only this shard of the space. Executions are split by the
+  /// alternatives taken at their first branches (until there are at least
+  /// as many prefixes as shards): prefix p belongs to shard p mod count. A
+  /// shard's threads split it the same way by the branches that follow.
+  Shard shard;
 };
 
 class DfsStrategy final : public Strategy {
@@ -37,7 +42,9 @@ class DfsStrategy final : public Strategy {
   std::optional<std::uint64_t> choose_data(const DataChoice& choice) override;
   std::optional<std::string> end_execution(const Outcome& outcome) override;
   std::string stop_reason() const override { return stop_reason_; }
+  bool pruned() const override { return other_shard_; }
   bool exhausted() const override { return exhausted_; }
+  std::vector<std::uint64_t> order_key() const override;
   Provenance provenance() const override;
 
  private:
@@ -50,11 +57,22 @@ class DfsStrategy final : public Strategy {
     std::uint64_t count = 0;           ///< number of alternatives allowed here
   };
   static FiberId alternative(const Branch& branch, std::uint64_t which);
+  /// Folds the alternative just taken into the shard key; false once the
+  /// execution turns out to belong to another shard.
+  bool in_shard(const Branch& branch);
+  bool short_execution_in_shard() const;
 
   DfsSettings settings_;
   std::vector<Branch> path_;
   std::size_t depth_ = 0;          ///< position in path_ during an execution
   std::uint32_t preemptions_ = 0;  ///< preemptions so far in this execution
+  /// Stage 0 splits among shards, stage 1 among a shard's threads: each
+  /// stage reads the alternatives after the previous stage's, in mixed
+  /// radix, until there are at least as many prefixes as parts.
+  int shard_stage_ = 0;
+  std::uint64_t shard_key_ = 0;
+  std::uint64_t shard_prefixes_ = 1;
+  bool other_shard_ = false;
   std::uint64_t executions_ = 0;
   bool started_ = false;
   bool exhausted_ = false;

@@ -5,13 +5,15 @@
 
 namespace harness {
 
-PctStrategy::PctStrategy(std::uint64_t seed, std::uint64_t executions, std::uint32_t depth)
-    : seed_(seed), executions_(executions), depth_(std::max<std::uint32_t>(depth, 1)) {}
+PctStrategy::PctStrategy(std::uint64_t seed, std::uint64_t executions, std::uint32_t depth, Shard shard)
+    : seed_(seed), executions_(executions), depth_(std::max<std::uint32_t>(depth, 1)), shard_(shard),
+      next_(shard.index + shard.count * shard.thread) {}
 
 bool PctStrategy::begin_execution() {
-  if (started_ >= executions_) return false;
-  rng_ = Rng(Rng::derive(seed_, started_));
-  ++started_;
+  if (next_ >= executions_) return false;
+  current_ = next_;
+  rng_ = Rng(Rng::derive(seed_, current_));
+  next_ += static_cast<std::uint64_t>(shard_.count) * shard_.threads;
   order_.clear();
   admitted_ = 0;
   demoted_ = 0;

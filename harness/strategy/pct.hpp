@@ -30,12 +30,16 @@ namespace harness {
 
 class PctStrategy final : public Strategy {
  public:
-  PctStrategy(std::uint64_t seed, std::uint64_t executions, std::uint32_t depth);
+  /// A shard runs the executions whose number is its index modulo the shard
+  /// count (each still learns k from the executions it has run).
+  PctStrategy(std::uint64_t seed, std::uint64_t executions, std::uint32_t depth, Shard shard = {});
 
   bool begin_execution() override;
   std::optional<FiberId> choose_fiber(const SchedulingChoice& choice) override;
   std::optional<std::uint64_t> choose_data(const DataChoice& choice) override;
   Provenance provenance() const override;
+  std::vector<std::uint64_t> order_key() const override { return {current_}; }
+  std::optional<std::uint64_t> execution_number() const override { return current_; }
 
  private:
   void admit_new_fibers(FiberSet runnable);
@@ -43,7 +47,9 @@ class PctStrategy final : public Strategy {
   std::uint64_t seed_;
   std::uint64_t executions_;
   std::uint32_t depth_;
-  std::uint64_t started_ = 0;
+  Shard shard_;
+  std::uint64_t next_ = 0;     ///< number of the next execution to run
+  std::uint64_t current_ = 0;  ///< number of the execution running
   std::uint64_t choices_estimate_ = 0;   ///< k: the most choices any execution made
   Rng rng_{0};
 

@@ -11,9 +11,10 @@ FiberId nth_member(FiberSet set, std::uint64_t k) {
 }
 
 bool RandomWalkStrategy::begin_execution() {
-  if (started_ >= executions_) return false;
-  rng_ = Rng(Rng::derive(seed_, started_));
-  ++started_;
+  if (next_ >= executions_) return false;
+  current_ = next_;
+  rng_ = Rng(Rng::derive(seed_, current_));
+  next_ += static_cast<std::uint64_t>(shard_.count) * shard_.threads;
   return true;
 }
 

@@ -16,17 +16,24 @@ FiberId nth_member(FiberSet set, std::uint64_t k);
 
 class RandomWalkStrategy final : public Strategy {
  public:
-  RandomWalkStrategy(std::uint64_t seed, std::uint64_t executions) : seed_(seed), executions_(executions) {}
+  /// Executions 0 .. executions-1 of the seed's stream; a shard runs those
+  /// whose number is its index modulo the shard count.
+  RandomWalkStrategy(std::uint64_t seed, std::uint64_t executions, Shard shard = {})
+      : seed_(seed), executions_(executions), shard_(shard), next_(shard.index + shard.count * shard.thread) {}
 
   bool begin_execution() override;
   std::optional<FiberId> choose_fiber(const SchedulingChoice& choice) override;
   std::optional<std::uint64_t> choose_data(const DataChoice& choice) override;
   Provenance provenance() const override;
+  std::vector<std::uint64_t> order_key() const override { return {current_}; }
+  std::optional<std::uint64_t> execution_number() const override { return current_; }
 
  private:
   std::uint64_t seed_;
   std::uint64_t executions_;
-  std::uint64_t started_ = 0;
+  Shard shard_;
+  std::uint64_t next_;         ///< number of the next execution to run
+  std::uint64_t current_ = 0;  ///< number of the execution running
   Rng rng_{0};
 };
 

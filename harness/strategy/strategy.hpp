@@ -49,6 +49,21 @@ struct StepView {
   std::uint64_t spawned_at = 0;
 };
 
+/// A deterministic 1/count of a strategy's space: shard `index` of `count`
+/// (0-based), itself split into `threads` parts of which this is `thread`.
+/// The shards of a space together cover it exactly once, and so do the
+/// parts of a shard, whatever the counts.
+struct Shard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+  std::uint32_t thread = 0;
+  std::uint32_t threads = 1;
+};
+
+/// The stop reason of an execution that belongs to another shard; such
+/// executions end as kPruned and are not counted at all.
+inline constexpr std::string_view kOtherShard = "belongs to another shard";
+
 /// Settings that produced a trace, in the order a trace header lists them.
 using Provenance = std::vector<std::pair<std::string, std::string>>;
 
@@ -80,6 +95,14 @@ class Strategy {
 
   /// True once the strategy has run every execution there is (dfs only).
   virtual bool exhausted() const { return false; }
+  /// Orders the execution just run among all the executions of the
+  /// unsharded strategy (dfs: the alternatives taken; random, pct: its
+  /// number). Merging shards or threads keeps, per outcome class, the
+  /// execution with the smallest key: the one an unsharded run meets first.
+  virtual std::vector<std::uint64_t> order_key() const { return {}; }
+  /// The execution's number in the unsharded run, where that identifies it
+  /// (random, pct: it seeds the execution); nullopt for dfs.
+  virtual std::optional<std::uint64_t> execution_number() const { return std::nullopt; }
   /// Name and settings, for trace headers and reports.
   virtual Provenance provenance() const = 0;
 };

@@ -35,7 +35,7 @@ TEST_CASE("dpor reaches the same outcomes as dfs on every scenario", "[dpor][sce
     const Program program = interleave::make_program(scenario);
     StackPool stacks;
     std::optional<std::uint32_t> bound = scenario.explore.preemption_bound;
-    DfsStrategy dfs(DfsSettings{bound, 300000});
+    DfsStrategy dfs(DfsSettings{bound, 300000, {}});
     const Report full = explore(program, dfs, stacks, ExploreSettings{});
     INFO(file << ": dfs " << full.executions << " executions, bound " << (bound ? std::to_string(*bound) : "none"));
     REQUIRE(full.exhausted);

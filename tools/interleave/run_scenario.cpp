@@ -94,7 +94,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       harness::DporStrategy reduced(harness::DporSettings{bound, budget});
       run.report = explore_with(reduced);
     } else {
-      harness::DfsStrategy dfs(harness::DfsSettings{bound, budget});
+      harness::DfsStrategy dfs(harness::DfsSettings{bound, budget, {}});
       run.report = explore_with(dfs);
     }
     const std::string bound_text = bound ? fmt::format(", preemption bound {}", *bound) : "";

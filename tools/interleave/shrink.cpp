@@ -34,7 +34,7 @@ ShrinkResult shrink_trace(const Scenario& scenario, const harness::Trace& trace,
   harness::StackPool stacks;
   harness::Execution execution(stacks);
   for (std::uint32_t bound = 0; bound <= result.before.preemptions; ++bound) {
-    harness::DfsStrategy dfs(harness::DfsSettings{bound, budget_per_bound});
+    harness::DfsStrategy dfs(harness::DfsSettings{bound, budget_per_bound, {}});
     std::optional<std::vector<harness::Decision>> best;
     std::uint64_t best_steps = UINT64_MAX, best_execution = 0, execution_number = 0;
     while (dfs.begin_execution()) {

@@ -1,0 +1,105 @@
+#include "tools/interleave/json_report.hpp"
+
+#include <iostream>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "harness/trace/atomic_file.hpp"
+
+namespace interleave {
+
+Json scenario_json(const Scenario& scenario, const ScenarioRun& run) {
+  Json outcomes = Json::array();
+  for (const auto& c : run.report.classes) {
+    Json entry;
+    entry["kind"] = std::string(harness::to_string(c.outcome.kind));
+    entry["message"] = c.outcome.message;
+    entry["count"] = c.count;
+    entry["first_execution"] = c.first_execution;
+    entry["trace"] = nullptr;
+    for (const SavedTrace& t : run.traces)
+      if (t.outcome == c.outcome) entry["trace"] = t.path;
+    outcomes.push_back(std::move(entry));
+  }
+  Json json;
+  json["path"] = scenario.path;
+  json["name"] = scenario.name;
+  json["scenario_hash"] = scenario.content_hash;
+  json["strategy"] = run.strategy_summary;
+  json["executions"] = run.report.executions - run.report.pruned;
+  json["pruned"] = run.report.pruned;
+  json["exhausted"] = run.report.exhausted;
+  json["interrupted"] = run.report.interrupted;
+  json["outcomes"] = std::move(outcomes);
+  json["expectation"] = Json{{"held", run.verdict.held}, {"failures", run.verdict.failures},
+                             {"caveats", run.verdict.caveats}};
+  return json;
+}
+
+Json report_json(const std::vector<Json>& scenarios, const std::string& shard) {
+  std::uint64_t held = 0;
+  for (const Json& s : scenarios) held += s["expectation"]["held"].get<bool>() ? 1 : 0;
+  Json report;
+  report["interleave_report"] = kJsonReportVersion;
+  report["shard"] = shard;
+  report["scenarios"] = scenarios;
+  report["summary"] = Json{{"scenarios", scenarios.size()}, {"held", held}, {"failed", scenarios.size() - held}};
+  return report;
+}
+
+void write_json(const std::string& path, const Json& report) {
+  const std::string text = report.dump(2) + "\n";
+  if (path == "-") {
+    std::cout << text;
+    return;
+  }
+  harness::write_file_atomically(path, text);
+}
+
+Json merge_reports(const std::vector<Json>& reports) {
+  if (reports.empty()) throw std::runtime_error("nothing to merge");
+  std::set<std::string> shards;
+  std::vector<Json> merged;
+  for (const Json& report : reports) {
+    if (report.value("interleave_report", 0) != kJsonReportVersion)
+      throw std::runtime_error("not an interleave report of version 1");
+    const std::string shard = report.value("shard", "");
+    if (!shards.insert(shard).second) throw std::runtime_error(fmt::format("shard '{}' is given twice", shard));
+    const Json& scenarios = report.at("scenarios");
+    if (merged.empty()) {
+      merged = scenarios.get<std::vector<Json>>();
+      for (Json& s : merged) s["strategy"] = s["strategy"].get<std::string>();
+      continue;
+    }
+    if (scenarios.size() != merged.size()) throw std::runtime_error("the reports cover different scenarios");
+    for (std::size_t i = 0; i < merged.size(); ++i) {
+      Json& into = merged[i];
+      const Json& more = scenarios[i];
+      if (into["path"] != more["path"] || into["scenario_hash"] != more["scenario_hash"])
+        throw std::runtime_error(fmt::format("the reports disagree on scenario {}: {} vs {}", i,
+                                             into["path"].dump(), more["path"].dump()));
+      into["executions"] = into["executions"].get<std::uint64_t>() + more["executions"].get<std::uint64_t>();
+      into["pruned"] = into["pruned"].get<std::uint64_t>() + more["pruned"].get<std::uint64_t>();
+      into["exhausted"] = into["exhausted"].get<bool>() && more["exhausted"].get<bool>();
+      into["interrupted"] = into["interrupted"].get<bool>() || more["interrupted"].get<bool>();
+      // Classes by (kind, message), in the report's order (the engine's).
+      std::map<std::pair<std::string, std::string>, Json> classes;
+      for (const Json& c : into["outcomes"]) classes[{c["kind"], c["message"]}] = c;
+      for (const Json& c : more["outcomes"]) {
+        auto [it, inserted] = classes.try_emplace({c["kind"], c["message"]}, c);
+        if (!inserted) it->second["count"] = it->second["count"].get<std::uint64_t>() + c["count"].get<std::uint64_t>();
+      }
+      Json outcomes = Json::array();
+      for (auto& [key, c] : classes) outcomes.push_back(c);
+      into["outcomes"] = outcomes;
+    }
+  }
+  // The expectation is judged again by the caller? No: a merged report can
+  // only say whether every shard held; reach-expectations need the union.
+  return report_json(merged, "merged");
+}
+
+}  // namespace interleave
