@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libboost-context-dev libfmt-dev libspdlog-dev libcli11-dev catch2
-  libtomlplusplus-dev libxxhash-dev)
+  libtomlplusplus-dev libxxhash-dev nlohmann-json3-dev)
 if [[ "${1:-}" == "--with-clang" ]]; then
   packages+=(clang)
 elif [[ $# -gt 0 ]]; then

@@ -9,6 +9,7 @@
 
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
+#include "tools/interleave/json_report.hpp"
 
 namespace interleave {
 
@@ -42,11 +43,11 @@ std::optional<Scenario> load_or_report(const std::string& path) {
 
 namespace {
 
-void print_run(const Scenario& scenario, const ScenarioRun& run) {
-  std::cout << fmt::format("{} — {}\n", scenario.path, scenario.description);
-  std::cout << fmt::format("  explored: {} executions, {}{}\n", grouped(run.report.executions), run.strategy_summary,
+void print_run(std::ostream& out, const Scenario& scenario, const ScenarioRun& run) {
+  out << fmt::format("{} — {}\n", scenario.path, scenario.description);
+  out << fmt::format("  explored: {} executions, {}{}\n", grouped(run.report.executions), run.strategy_summary,
                            run.report.interrupted ? " (interrupted)" : "");
-  std::cout << "  outcomes:\n";
+  out << "  outcomes:\n";
   for (const auto& c : run.report.classes) {
     std::string line = fmt::format("    {:>9}  {}", grouped(c.count), harness::describe(c.outcome));
     for (const SavedTrace& t : run.traces)
@@ -54,23 +55,32 @@ void print_run(const Scenario& scenario, const ScenarioRun& run) {
         line += fmt::format("\n               trace: {}  (replay: interleave replay {})", t.path, t.path);
         if (!t.shrink_note.empty()) line += fmt::format("\n               {}", t.shrink_note);
       }
-    std::cout << line << "\n";
+    out << line << "\n";
   }
   if (run.verdict.held) {
-    std::cout << "  expectation: held";
-    for (const auto& caveat : run.verdict.caveats) std::cout << " (" << caveat << ")";
-    std::cout << "\n";
+    out << "  expectation: held";
+    for (const auto& caveat : run.verdict.caveats) out << " (" << caveat << ")";
+    out << "\n";
   } else {
-    std::cout << "  expectation: FAILED\n";
-    for (const auto& why : run.verdict.failures) std::cout << "    - " << why << "\n";
+    out << "  expectation: FAILED\n";
+    for (const auto& why : run.verdict.failures) out << "    - " << why << "\n";
   }
-  std::cout << "\n";
+  out << "\n";
 }
 
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overrides,
-            const std::optional<std::string>& traces_dir) {
+            const std::optional<std::string>& traces_dir, const std::optional<std::string>& json_path) {
+  std::vector<Json> json_scenarios;
+  auto flush_json = [&] {
+    if (!json_path) return;
+    const std::string shard =
+        overrides.shard ? fmt::format("{}/{}", overrides.shard->index, overrides.shard->count) : "";
+    write_json(*json_path, report_json(json_scenarios, shard));
+  };
+  // With the JSON report on standard output, the text report goes to stderr.
+  std::ostream& out = json_path == "-" ? std::cerr : std::cout;
   std::vector<std::string> files;
   try {
     files = scenario_files(paths.empty() ? std::vector<std::string>{"scenarios"} : paths);
@@ -91,15 +101,18 @@ int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overr
       continue;
     }
     const ScenarioRun run = run_scenario(*scenario, overrides, traces_dir, progress);
-    print_run(*scenario, run);
+    print_run(out, *scenario, run);
+    json_scenarios.push_back(scenario_json(*scenario, run));
     if (run.report.interrupted) {
-      std::cout << "interrupted: the report above covers what was explored; remaining scenarios skipped\n";
+      flush_json();
+      out << "interrupted: the report above covers what was explored; remaining scenarios skipped\n";
       return kExitInterrupted;
     }
     (run.verdict.held ? held : failed) += 1;
   }
-  std::cout << fmt::format("{} scenario{}: {} held, {} failed{}\n", files.size(), files.size() == 1 ? "" : "s", held,
-                           failed, bad ? fmt::format(", {} could not be read", bad) : "");
+  out << fmt::format("{} scenario{}: {} held, {} failed{}\n", files.size(), files.size() == 1 ? "" : "s", held, failed,
+                     bad ? fmt::format(", {} could not be read", bad) : "");
+  flush_json();
   if (bad > 0) return kExitBadInput;
   return failed > 0 ? kExitFailed : kExitHeld;
 }

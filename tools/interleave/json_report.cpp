@@ -18,7 +18,7 @@ Json scenario_json(const Scenario& scenario, const ScenarioRun& run) {
     entry["kind"] = std::string(harness::to_string(c.outcome.kind));
     entry["message"] = c.outcome.message;
     entry["count"] = c.count;
-    entry["first_execution"] = c.first_execution;
+    entry["order_key"] = c.first_key;  // picks the unsharded run's first execution when merging
     entry["trace"] = nullptr;
     for (const SavedTrace& t : run.traces)
       if (t.outcome == c.outcome) entry["trace"] = t.path;
@@ -59,6 +59,8 @@ void write_json(const std::string& path, const Json& report) {
   harness::write_file_atomically(path, text);
 }
 
+harness::Outcome outcome_of(const Json& entry);
+
 Json merge_reports(const std::vector<Json>& reports) {
   if (reports.empty()) throw std::runtime_error("nothing to merge");
   std::set<std::string> shards;
@@ -85,21 +87,30 @@ Json merge_reports(const std::vector<Json>& reports) {
       into["pruned"] = into["pruned"].get<std::uint64_t>() + more["pruned"].get<std::uint64_t>();
       into["exhausted"] = into["exhausted"].get<bool>() && more["exhausted"].get<bool>();
       into["interrupted"] = into["interrupted"].get<bool>() || more["interrupted"].get<bool>();
-      // Classes by (kind, message), in the report's order (the engine's).
-      std::map<std::pair<std::string, std::string>, Json> classes;
-      for (const Json& c : into["outcomes"]) classes[{c["kind"], c["message"]}] = c;
+      // Classes in the engine's order; each keeps the execution with the
+      // smallest order key, as an unsharded run would.
+      std::map<harness::Outcome, Json> classes;
+      for (const Json& c : into["outcomes"]) classes[outcome_of(c)] = c;
       for (const Json& c : more["outcomes"]) {
-        auto [it, inserted] = classes.try_emplace({c["kind"], c["message"]}, c);
-        if (!inserted) it->second["count"] = it->second["count"].get<std::uint64_t>() + c["count"].get<std::uint64_t>();
+        auto [it, inserted] = classes.try_emplace(outcome_of(c), c);
+        if (inserted) continue;
+        const std::uint64_t count = it->second["count"].get<std::uint64_t>() + c["count"].get<std::uint64_t>();
+        if (c["order_key"].get<std::vector<std::uint64_t>>() < it->second["order_key"].get<std::vector<std::uint64_t>>())
+          it->second = c;
+        it->second["count"] = count;
       }
       Json outcomes = Json::array();
       for (auto& [key, c] : classes) outcomes.push_back(c);
       into["outcomes"] = outcomes;
     }
   }
-  // The expectation is judged again by the caller? No: a merged report can
-  // only say whether every shard held; reach-expectations need the union.
   return report_json(merged, "merged");
+}
+
+harness::Outcome outcome_of(const Json& entry) {
+  const auto kind = harness::parse_outcome_kind(entry.at("kind").get<std::string>());
+  if (!kind) throw std::runtime_error(fmt::format("unknown outcome kind {}", entry.at("kind").dump()));
+  return harness::Outcome{*kind, entry.at("message").get<std::string>()};
 }
 
 }  // namespace interleave

@@ -29,4 +29,7 @@ void write_json(const std::string& path, const Json& report);
 /// that do not fit together (other scenarios, the same shard twice).
 Json merge_reports(const std::vector<Json>& reports);
 
+/// The outcome of one entry of a scenario's "outcomes".
+harness::Outcome outcome_of(const Json& entry);
+
 }  // namespace interleave

@@ -18,6 +18,24 @@ constexpr const char* kExitCodesHelp =
     "2 bad input (a scenario, trace or option is wrong), 3 a replay did not reproduce its trace, "
     "130 interrupted by Ctrl-C (the report so far was printed and the traces found were saved).";
 
+/// Parses "K/N" (0 <= K < N) for --shard.
+std::string parse_shard(const std::string& text, interleave::ExploreOverrides& o) {
+  const std::size_t slash = text.find('/');
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    std::size_t used = 0;
+    const unsigned long index = std::stoul(text.substr(0, slash), &used);
+    if (used != slash) throw std::invalid_argument("index");
+    const std::string count_text = text.substr(slash + 1);
+    const unsigned long count = std::stoul(count_text, &used);
+    if (used != count_text.size() || count == 0 || index >= count || count > 1000000) throw std::out_of_range("range");
+    o.shard = harness::Shard{static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(count), 0, 1};
+    return {};
+  } catch (const std::exception&) {
+    return fmt::format("--shard wants K/N with 0 <= K < N (for example 0/4), not '{}'", text);
+  }
+}
+
 void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
   app.add_option("--strategy", o.strategy,
                  "dfs, random or pct (default: the scenario's, else dfs when the space fits the budget, "
@@ -32,6 +50,16 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
                "dfs with dynamic partial-order reduction (source-DPOR + sleep sets): one execution per "
                "Mazurkiewicz trace");
   app.add_option("--depth", o.depth, "pct: bug depth d (default 3)")->check(CLI::Range(1u, 64u));
+  app.add_option("-j,--jobs", o.threads, "explore on this many threads; the report and traces do not depend on it")
+      ->check(CLI::Range(1u, 256u));
+  app.add_option_function<std::string>(
+         "--shard",
+         [&o](const std::string& text) {
+           if (std::string problem = parse_shard(text, o); !problem.empty()) throw CLI::ValidationError(problem);
+         },
+         "explore only shard K of N (0-based): N processes with K = 0..N-1 cover the space exactly once; "
+         "combine their --json reports with 'interleave merge'")
+      ->type_name("K/N");
   app.add_option("--max-steps", o.max_steps,
                  fmt::format("steps after which an execution counts as a livelock (default {})",
                              interleave::kDefaultMaxSteps))
@@ -57,6 +85,8 @@ int main(int argc, char** argv) {
   run->add_option("paths", run_paths, "scenario files or folders of them");
   add_explore_options(*run, run_overrides);
   run->add_option("--save-traces", save_traces, "save the first trace of each failing outcome class in this folder");
+  std::optional<std::string> run_json;
+  run->add_option("--json", run_json, "also write a JSON report to this file ('-' for standard output)");
   run->add_flag("--shrink", run_overrides.shrink,
                 "shrink each saved trace first: fewest preemptions, then fewest steps, same outcome");
   run->footer(kExitCodesHelp);
@@ -73,6 +103,14 @@ int main(int argc, char** argv) {
   replay->add_option("trace", replay_path, "a trace file")->required();
   replay->add_flag("--check", check, "exit 3 unless the replay writes the trace's bytes exactly");
   replay->footer(kExitCodesHelp);
+
+  std::vector<std::string> merge_paths;
+  std::optional<std::string> merge_json;
+  CLI::App* merge = app.add_subcommand("merge", "combine the --json reports of 'run --shard K/N' into the report of "
+                                                "the unsharded run, and judge the expectations on it");
+  merge->add_option("reports", merge_paths, "JSON reports of the shards")->required();
+  merge->add_option("--json", merge_json, "write the merged JSON report here ('-' for standard output)");
+  merge->footer(kExitCodesHelp);
 
   std::string shrink_path;
   std::optional<std::string> shrink_output;
@@ -114,7 +152,8 @@ int main(int argc, char** argv) {
   }
   interleave::install_interrupt_handler();
   try {
-    if (*run) return interleave::cmd_run(run_paths, run_overrides, save_traces);
+    if (*run) return interleave::cmd_run(run_paths, run_overrides, save_traces, run_json);
+    if (*merge) return interleave::cmd_merge(merge_paths, merge_json);
     if (*points) return interleave::cmd_points(points_path, points_overrides);
     if (*replay) return interleave::cmd_replay(replay_path, check);
     if (*show) return interleave::cmd_show(show_path);

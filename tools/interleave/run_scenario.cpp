@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/parallel.hpp"
 #include "harness/strategy/dfs.hpp"
 #include "harness/strategy/dpor.hpp"
 #include "harness/strategy/pct.hpp"
@@ -62,7 +63,9 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   const std::optional<std::uint32_t> bound =
       overrides.preemption_bound ? overrides.preemption_bound : defaults.preemption_bound;
   const std::uint32_t depth = overrides.depth.value_or(defaults.depth.value_or(3));
-  const bool dpor = overrides.dpor || defaults.dpor.value_or(false);
+  // Partial-order reduction cannot be split into shards (see below).
+  const bool sharded = overrides.shard && overrides.shard->count > 1;
+  const bool dpor = (overrides.dpor || defaults.dpor.value_or(false)) && !sharded;
   harness::ExploreSettings settings;
   settings.max_steps = overrides.max_steps.value_or(defaults.max_steps.value_or(kDefaultMaxSteps));
   settings.stop = &interrupt_requested();
@@ -75,27 +78,37 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   }
 
   const harness::Program program = make_program(scenario);
-  harness::StackPool stacks;
   ScenarioRun run;
-  auto explore_with = [&](harness::Strategy& s) { return harness::explore(program, s, stacks, settings); };
+  const harness::Shard shard = overrides.shard.value_or(harness::Shard{});
+  const std::uint32_t threads = std::max<std::uint32_t>(overrides.threads, 1);
+  // Every strategy but dpor splits into shards and threads. random and pct
+  // number their executions globally, so any split runs the same ones; dfs
+  // applies its cap on each thread, so a split can only go further: the
+  // report is the same whenever the space fits the cap.
+  auto explore_with = [&](const harness::StrategyFactory& make) {
+    return harness::explore_parallel(program, make, shard, threads, settings);
+  };
+  const std::uint64_t dfs_cap = budget;
 
   if (strategy == "random") {
-    harness::RandomWalkStrategy random(seed, budget);
-    run.report = explore_with(random);
+    run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::RandomWalkStrategy>(seed, budget, s); });
     run.strategy_summary = fmt::format("random, seed {}", seed);
   } else if (strategy == "pct") {
-    harness::PctStrategy pct(seed, budget, depth);
-    run.report = explore_with(pct);
+    run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::PctStrategy>(seed, budget, depth, s); });
     run.strategy_summary = fmt::format("pct, depth {}, seed {}", depth, seed);
   } else {
     // dfs, named or by default. By default, a space too big for the budget
     // falls back to a portfolio of pct (d=3) and random walks.
     if (dpor) {
+      // Partial-order reduction shares its backtrack sets across the whole
+      // tree: it explores on one engine, unsharded.
+      harness::StackPool stacks;
       harness::DporStrategy reduced(harness::DporSettings{bound, budget});
-      run.report = explore_with(reduced);
+      run.report = harness::explore(program, reduced, stacks, settings);
     } else {
-      harness::DfsStrategy dfs(harness::DfsSettings{bound, budget, {}});
-      run.report = explore_with(dfs);
+      run.report = explore_with([&](harness::Shard s) {
+        return std::make_unique<harness::DfsStrategy>(harness::DfsSettings{bound, dfs_cap, s});
+      });
     }
     const std::string bound_text = bound ? fmt::format(", preemption bound {}", *bound) : "";
     run.strategy_summary = fmt::format("dfs{}{}{}", dpor ? " + dpor" : "", bound_text,
@@ -103,19 +116,28 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
     if (run.report.pruned > 0)
       run.strategy_summary += fmt::format("; {} sleep-set-blocked runs pruned", grouped(run.report.pruned));
     if (!strategy && !run.report.exhausted && !run.report.interrupted) {
-      harness::PctStrategy pct(seed, budget / 2, 3);
-      harness::RandomWalkStrategy random(seed, budget - budget / 2);
-      merge(run.report, explore_with(pct));
-      if (!interrupt_requested()) merge(run.report, explore_with(random));
+      merge(run.report, explore_with([&](harness::Shard s) {
+              return std::make_unique<harness::PctStrategy>(seed, budget / 2, 3, s);
+            }));
+      if (!interrupt_requested())
+        merge(run.report, explore_with([&](harness::Shard s) {
+                return std::make_unique<harness::RandomWalkStrategy>(seed, budget - budget / 2, s);
+              }));
       run.report.interrupted = interrupt_requested();
       run.strategy_summary += fmt::format(" + pct depth 3 + random, seed {}", seed);
     }
   }
+  if (shard.count > 1) run.strategy_summary += fmt::format("; shard {}/{}", shard.index, shard.count);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
 
   for (auto& c : run.report.classes)
     if (!c.outcome.ok()) stamp_scenario(c.first_trace, scenario);
-  run.verdict = judge(scenario.expect, run.report);
+  if (shard.count > 1) {
+    // A shard sees part of the space: only the merged report can be judged.
+    run.verdict.caveats.push_back("not judged on a shard: run 'interleave merge' on every shard's --json report");
+  } else {
+    run.verdict = judge(scenario.expect, run.report);
+  }
 
   if (traces_dir) {
     std::filesystem::create_directories(*traces_dir);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "harness/explore.hpp"
+#include "harness/strategy/strategy.hpp"
 #include "tools/scenario/expectation.hpp"
 #include "tools/scenario/scenario.hpp"
 
@@ -21,6 +22,8 @@ struct ExploreOverrides {
   std::optional<std::uint32_t> preemption_bound;
   bool dpor = false;  ///< dfs with partial-order reduction
   bool shrink = false;  ///< shrink each saved trace
+  std::uint32_t threads = 1;            ///< worker threads (-j)
+  std::optional<harness::Shard> shard;  ///< --shard K/N (threads fields unused)
   std::optional<std::uint32_t> depth;
   std::optional<std::uint64_t> max_steps;
 };

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sharded and parallel runs from the command line: the shards' merged report
+# is the unsharded report, and -j changes neither the report nor the traces.
+# Usage: shards.sh <interleave binary> <repository root> <scratch dir>
+set -eu
+cli=$1 root=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+cd "$root"
+scenarios="scenarios/02_two_writers.toml scenarios/09_read_outside_lock.toml scenarios/14_lock_order_inversion.toml"
+# shellcheck disable=SC2086
+"$cli" run $scenarios --json "$work/full.json" > /dev/null
+for k in 0 1 2 3; do
+  # shellcheck disable=SC2086
+  "$cli" run $scenarios --shard "$k/4" --json "$work/shard$k.json" > /dev/null
+done
+"$cli" merge "$work"/shard*.json --json "$work/merged.json" > /dev/null
+# Everything but the strategy line and the shard label must be the same.
+filter() { grep -v -e '"strategy"' -e '"shard"' "$1"; }
+diff <(filter "$work/full.json") <(filter "$work/merged.json")
+# shellcheck disable=SC2086
+"$cli" run $scenarios --save-traces "$work/j1" > "$work/j1.txt"
+# shellcheck disable=SC2086
+"$cli" run $scenarios --save-traces "$work/j3" -j 3 > "$work/j3.txt"
+diff -r "$work/j1" "$work/j3"
+diff <(sed "s#$work/j1#DIR#g" "$work/j1.txt") <(sed "s#$work/j3#DIR#g" "$work/j3.txt")
+echo "shards: ok"
