@@ -72,10 +72,18 @@ bool DporStrategy::begin_execution() {
   started_ = true;
   ++executions_;
   depth_ = 0;
-  events_.clear();
   next_sleep_.clear();
   preemptions_ = 0;
-  last_of_fiber_.fill(std::nullopt);
+  // The replayed prefix takes the same steps as before, with the same
+  // clocks and races: keep its events and analyse only from the new branch.
+  replay_boundary_ = path_.empty() ? 0 : path_.size() - 1;
+  while (!events_.empty() && events_.back().node >= replay_boundary_) events_.pop_back();
+  for (std::size_t f = 0; f < fiber_limit_; ++f) last_of_fiber_[f].reset();
+  fiber_limit_ = 0;
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    last_of_fiber_[index(events_[i].fiber)] = i;
+    fiber_limit_ = std::max<std::size_t>(fiber_limit_, index(events_[i].fiber) + 1);
+  }
   pruned_ = false;
   stop_reason_.clear();
   return true;
@@ -158,25 +166,34 @@ bool DporStrategy::observe_step(const StepView& step) {
                                step.step);
     return false;
   }
-  if (node.current && step.fiber != *node.current) ++preemptions_;
+  preemptions_ = node.preemptions + (node.current && step.fiber != *node.current ? 1 : 0);
+  if (depth_ < replay_boundary_) {
+    // A replayed step: its event is kept from the earlier run. A scheduling
+    // branch keeps its own sleep set; only a data branch needs the one the
+    // prefix leaves behind.
+    if (path_[replay_boundary_].data) child_sleep(node, taken, next_sleep_);
+    ++depth_;
+    return true;
+  }
 
-  Event event;
+  const auto& previous = last_of_fiber_[index(step.fiber)];
+  const std::uint32_t index_in_fiber = previous ? events_[*previous].index_in_fiber + 1 : 1;
+  Event& event = events_.emplace_back();  // in place: the clock is large
   event.fiber = step.fiber;
   event.access = taken;
   event.node = depth_;
-  const auto& previous = last_of_fiber_[index(step.fiber)];
-  event.index_in_fiber = previous ? events_[*previous].index_in_fiber + 1 : 1;
-  events_.push_back(event);
+  event.index_in_fiber = index_in_fiber;
   const std::size_t j = events_.size() - 1;
   // The spawner's step comes before the child's first step.
+  fiber_limit_ = std::max<std::size_t>(fiber_limit_, index(step.fiber) + 1);
   if (event.index_in_fiber == 1 && step.spawned_at > 0) {
     const std::size_t spawner = step.spawned_at - 1;
-    for (std::size_t f = 0; f < kMaxFibers; ++f)
+    for (std::size_t f = 0; f < fiber_limit_; ++f)
       events_[j].clock[f] = std::max(events_[j].clock[f], events_[spawner].clock[f]);
   }
   detect_races(j);
   last_of_fiber_[index(step.fiber)] = j;
-  next_sleep_ = child_sleep(node, taken);
+  child_sleep(node, taken, next_sleep_);
   ++depth_;
   return true;
 }
@@ -186,10 +203,13 @@ void DporStrategy::detect_races(std::size_t j) {
   const FiberId p = ej.fiber;
   // Direct predecessors: p's previous step, and for every other fiber its
   // latest step dependent with this one (earlier ones precede it anyway).
-  std::array<std::optional<std::size_t>, kMaxFibers> latest_dependent{};
+  const std::size_t fibers = fiber_limit_;
+  std::array<std::optional<std::size_t>, kMaxFibers> latest_dependent;
   FiberSet missing = 0;
-  for (std::size_t f = 0; f < kMaxFibers; ++f)
+  for (std::size_t f = 0; f < fibers; ++f) {
+    latest_dependent[f].reset();
     if (last_of_fiber_[f] && FiberId{static_cast<std::uint32_t>(f)} != p) missing |= FiberSet{1} << f;
+  }
   for (std::size_t i = j; i-- > 0 && missing != 0;) {
     const FiberId f = events_[i].fiber;
     if (!contains(missing, f)) continue;
@@ -198,12 +218,13 @@ void DporStrategy::detect_races(std::size_t j) {
       missing &= ~bit(f);
     }
   }
-  std::vector<std::size_t> predecessors;
+  std::vector<std::size_t>& predecessors = predecessors_;
+  predecessors.clear();
   if (const auto& prev = last_of_fiber_[index(p)]) predecessors.push_back(*prev);
-  for (const auto& dep : latest_dependent)
-    if (dep) predecessors.push_back(*dep);
+  for (std::size_t f = 0; f < fibers; ++f)
+    if (latest_dependent[f]) predecessors.push_back(*latest_dependent[f]);
   for (std::size_t k : predecessors)
-    for (std::size_t f = 0; f < kMaxFibers; ++f) ej.clock[f] = std::max(ej.clock[f], events_[k].clock[f]);
+    for (std::size_t f = 0; f < fibers; ++f) ej.clock[f] = std::max(ej.clock[f], events_[k].clock[f]);
   ej.clock[index(p)] = ej.index_in_fiber;
 
   // Lock acquisitions race with the previous acquisition of the same lock by
@@ -220,8 +241,10 @@ void DporStrategy::detect_races(std::size_t j) {
       }
     }
   }
-  std::vector<std::size_t> racing;
-  for (const auto& dep : latest_dependent) {
+  std::vector<std::size_t>& racing = racing_;
+  racing.clear();
+  for (std::size_t f = 0; f < fibers; ++f) {
+    const auto& dep = latest_dependent[f];
     if (!dep) continue;
     // A race only if i reaches j directly, not through another predecessor.
     bool through_other = false;
@@ -233,9 +256,12 @@ void DporStrategy::detect_races(std::size_t j) {
     racing.push_back(*previous_acquire);
 
   for (const std::size_t i : racing) {
+    // Nothing to add where every enabled fiber is already to be tried.
+    if ((path_[events_[i].node].enabled & ~path_[events_[i].node].backtrack) == 0) continue;
     // v = notdep(i, E).p: the steps after i that do not depend on it, then j.
     FiberSet initials = 0;
-    std::vector<std::size_t> v;
+    std::vector<std::size_t>& v = notdep_;
+    v.clear();
     for (std::size_t m = i + 1; m < j; ++m)
       if (!happens_before(i, m)) v.push_back(m);
     v.push_back(j);
@@ -271,14 +297,13 @@ void DporStrategy::add_backtrack(std::size_t node_index, FiberId fiber) {
   }
 }
 
-std::vector<DporStrategy::Sleeper> DporStrategy::child_sleep(const Node& node, const Access& taken) const {
-  std::vector<Sleeper> next;
+void DporStrategy::child_sleep(const Node& node, const Access& taken, Sleepers& next) {
+  next.clear();  // reuses the buffer: no allocation per step
   for (const Sleeper& s : node.sleep)
     if (!dependent(s.next, taken)) next.push_back(s);
   // Siblings explored before this choice sleep too, while independent.
   for (const Sleeper& s : node.pending)
     if (s.fiber != node.chosen && contains(node.done, s.fiber) && !dependent(s.next, taken)) next.push_back(s);
-  return next;
 }
 
 std::optional<std::string> DporStrategy::end_execution(const Outcome& outcome) {
@@ -294,7 +319,7 @@ Provenance DporStrategy::provenance() const {
           {"preemption-bound", settings_.preemption_bound ? std::to_string(*settings_.preemption_bound) : "none"}};
 }
 
-FiberSet DporStrategy::sleeping(const std::vector<Sleeper>& sleep) {
+FiberSet DporStrategy::sleeping(const Sleepers& sleep) {
   FiberSet set = 0;
   for (const auto& s : sleep) set |= bit(s.fiber);
   return set;

@@ -35,6 +35,8 @@
 
 #include <array>
 #include <cstdint>
+
+#include <boost/container/small_vector.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +76,9 @@ class DporStrategy final : public Strategy {
     FiberId fiber;
     Access next;  ///< its pending operation (unchanged while it sleeps)
   };
+  /// Sleep sets and pending operations are short: kept inline, they cost
+  /// no allocation per state.
+  using Sleepers = boost::container::small_vector<Sleeper, 4>;
   /// One scheduling state (before a step) or one data choice.
   struct Node {
     bool data = false;
@@ -83,8 +88,8 @@ class DporStrategy final : public Strategy {
     FiberId chosen{};
     FiberSet backtrack = 0;
     FiberSet done = 0;
-    std::vector<Sleeper> sleep;      ///< inherited sleep set at this state
-    std::vector<Sleeper> pending;    ///< the enabled fibers' next operations
+    Sleepers sleep;      ///< inherited sleep set at this state
+    Sleepers pending;    ///< the enabled fibers' next operations
     std::uint32_t preemptions = 0;   ///< preemptions before this state
     // Data nodes.
     std::uint64_t options = 0;
@@ -100,12 +105,13 @@ class DporStrategy final : public Strategy {
   };
 
   static bool dependent(const Access& a, const Access& b);
-  static FiberSet sleeping(const std::vector<Sleeper>& sleep);
+  static FiberSet sleeping(const Sleepers& sleep);
   bool happens_before(std::size_t i, std::size_t j) const;  ///< event i ->hb event j (i < j)
   Node& node_for_step(const StepView& step);
   void detect_races(std::size_t j);
   void add_backtrack(std::size_t node_index, FiberId fiber);
-  std::vector<Sleeper> child_sleep(const Node& node, const Access& taken) const;
+  /// The sleep set after `node`'s step, written into `next`.
+  static void child_sleep(const Node& node, const Access& taken, Sleepers& next);
   std::optional<FiberId> pick(Node& node) const;
   bool within_bound(const Node& node, FiberId fiber) const;
 
@@ -113,9 +119,13 @@ class DporStrategy final : public Strategy {
   std::vector<Node> path_;
   std::size_t depth_ = 0;
   std::vector<Event> events_;
-  std::vector<Sleeper> next_sleep_;   ///< sleep set for the next new state
+  Sleepers next_sleep_;   ///< sleep set for the next new state
   std::uint32_t preemptions_ = 0;
   std::array<std::optional<std::size_t>, kMaxFibers> last_of_fiber_;  ///< latest event of each fiber
+  std::size_t fiber_limit_ = 0;  ///< 1 + the highest fiber index seen in this execution
+  std::size_t replay_boundary_ = 0;  ///< path_ index of the branch this execution takes anew
+  // Scratch buffers of detect_races, kept to avoid allocating per step.
+  std::vector<std::size_t> predecessors_, racing_, notdep_;
   std::uint64_t executions_ = 0;
   bool started_ = false;
   bool exhausted_ = false;
