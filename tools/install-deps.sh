@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian packages interleave needs, only those missing.
-# Usage: tools/install-deps.sh [--with-clang]
+# Usage: tools/install-deps.sh [--with-clang] [--bench]
 #   --with-clang  also install clang++ (CI builds with both compilers)
+#   --bench       also install Relacy, for bench/vs_relacy
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libboost-context-dev libfmt-dev libspdlog-dev libcli11-dev catch2
   libtomlplusplus-dev libxxhash-dev nlohmann-json3-dev)
-if [[ "${1:-}" == "--with-clang" ]]; then
-  packages+=(clang)
-elif [[ $# -gt 0 ]]; then
-  echo "install-deps.sh: unknown argument '$1' (expected --with-clang or nothing)" >&2
-  exit 2
-fi
+for argument in "$@"; do
+  case "$argument" in
+    --with-clang) packages+=(clang) ;;
+    --bench) packages+=(relacy-dev) ;;  # bench/vs_relacy is built only when Relacy is installed
+    *)
+      echo "install-deps.sh: unknown argument '$argument' (expected --with-clang, --bench or nothing)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do
