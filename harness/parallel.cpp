@@ -39,7 +39,7 @@ Report explore_parallel(const Program& program, const StrategyFactory& make_stra
                         std::uint32_t threads, const ExploreSettings& settings) {
   threads = std::max<std::uint32_t>(threads, 1);
   std::vector<Report> parts(threads);
-  std::vector<std::atomic<std::uint64_t>> executions(threads), failures(threads);
+  std::vector<std::atomic<std::uint64_t>> executions(threads), failures(threads), classes(threads);
   std::atomic<std::uint32_t> running{threads};
   std::vector<std::thread> workers;
   for (std::uint32_t t = 0; t < threads; ++t) {
@@ -48,9 +48,11 @@ Report explore_parallel(const Program& program, const StrategyFactory& make_stra
       std::unique_ptr<Strategy> strategy = make_strategy(mine);
       StackPool stacks;
       ExploreSettings local = settings;
+      local.progress_every = 1024;
       local.progress = [&, t](const Progress& p) {
         executions[t] = p.executions;
         failures[t] = p.failures;
+        classes[t] = p.classes;
       };
       parts[t] = explore(program, *strategy, stacks, local);
       --running;
@@ -63,6 +65,7 @@ Report explore_parallel(const Program& program, const StrategyFactory& make_stra
       for (std::uint32_t t = 0; t < threads; ++t) {
         total.executions += executions[t];
         total.failures += failures[t];
+        total.classes = std::max<std::size_t>(total.classes, classes[t]);  // at least this many
       }
       settings.progress(total);
     }

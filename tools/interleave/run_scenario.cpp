@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -70,9 +72,19 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   settings.max_steps = overrides.max_steps.value_or(defaults.max_steps.value_or(kDefaultMaxSteps));
   settings.stop = &interrupt_requested();
   if (show_progress) {
-    settings.progress = [&scenario](const harness::Progress& p) {
-      std::cerr << fmt::format("\r  {}: {} executions, {} failing, {} outcome classes ", scenario.name,
-                               grouped(p.executions), grouped(p.failures), p.classes)
+    // Wall-clock time is for this display only; nothing recorded depends on it.
+    const auto start = std::chrono::steady_clock::now();
+    const bool budget_known = strategy == "random" || strategy == "pct";
+    settings.progress = [&scenario, start, budget_known, budget](const harness::Progress& p) {
+      const double seconds =
+          std::max(1e-3, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      const double rate = static_cast<double>(p.executions) / seconds;
+      std::string eta;
+      if (budget_known && rate > 0 && p.executions < budget)
+        eta = fmt::format(", ETA {:.0f} s", static_cast<double>(budget - p.executions) / rate);
+      std::cerr << fmt::format("\r\033[K  {}: {} executions ({}/s), {} failing, {} outcome classes{}", scenario.name,
+                               grouped(p.executions), grouped(static_cast<std::uint64_t>(rate)), grouped(p.failures),
+                               p.classes, eta)
                 << std::flush;
     };
   }
