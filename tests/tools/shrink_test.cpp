@@ -4,6 +4,8 @@
 
 #include "harness/explore.hpp"
 #include "harness/strategy/random_walk.hpp"
+#include "harness/trace/atomic_file.hpp"
+#include "tests/support/explore_helpers.hpp"
 #include "tools/interleave/run_scenario.hpp"
 #include "tools/interleave/shrink.hpp"
 #include "tools/scenario/program.hpp"
@@ -40,4 +42,47 @@ TEST_CASE("a random failing schedule shrinks to the fewest preemptions", "[shrin
     }
   }
   CHECK(checked);
+}
+
+TEST_CASE("operations that the failure does not need are removed", "[shrink]") {
+  // A read/write race needs one map write and one read in two goroutines:
+  // at least two operations, whatever else the story does.
+  const std::string dir = harness::testing::temp_dir("shrink-operations");
+  const std::string path = dir + "/story.toml";
+  harness::write_file_atomically(path, R"(description = "extra operations around a read/write race"
+[map]
+kind = "go"
+initial = ["put 0 0"]
+[[goroutine]]
+name = "writer"
+ops = ["get 7", "put 5 5", "len", "put 1 1", "get 3"]
+[[goroutine]]
+name = "reader"
+ops = ["len", "delete 99", "get 0", "len"]
+[expect]
+reach = ["fatal: concurrent map read and map write"]
+)");
+  const Scenario scenario = load_scenario(path);
+  const harness::Program program = make_program(scenario);
+  harness::StackPool stacks;
+  harness::RandomWalkStrategy random(2, 2000);
+  const harness::Report report = harness::explore(program, random, stacks, harness::ExploreSettings{});
+  const harness::Outcome wanted{harness::OutcomeKind::kFatal, "concurrent map read and map write"};
+  const harness::OutcomeClass* found = nullptr;
+  for (const auto& c : report.classes)
+    if (c.outcome == wanted) found = &c;
+  REQUIRE(found != nullptr);
+  harness::Trace original = found->first_trace;
+  stamp_scenario(original, scenario);
+  const auto smaller = shrink_operations(scenario, original, dir + "/smaller.toml", 100000);
+  REQUIRE(smaller);
+  CHECK(smaller->operations_before == 9);
+  CHECK(smaller->operations_after == 2);
+  CHECK(smaller->trace.outcome == wanted);
+  CHECK(schedule_size(smaller->trace).preemptions <= schedule_size(original).preemptions);
+  // The trace names the smaller scenario and replays against it.
+  const Scenario reloaded = load_scenario(smaller->scenario_path);
+  CHECK(harness::provenance_value(smaller->trace, "scenario-hash") == reloaded.content_hash);
+  harness::StackPool replay_stacks;
+  CHECK(harness::replay_trace(make_program(reloaded), replay_stacks, smaller->trace, kDefaultMaxSteps).identical);
 }

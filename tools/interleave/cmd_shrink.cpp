@@ -11,7 +11,8 @@
 
 namespace interleave {
 
-int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& output, std::uint64_t budget) {
+int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& output, std::uint64_t budget,
+               bool keep_operations) {
   const std::optional<harness::Trace> trace = load_trace_or_report(trace_path);
   if (!trace) return kExitBadInput;
   if (trace->outcome.ok()) {
@@ -23,11 +24,25 @@ int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& 
   const std::optional<Scenario> scenario = scenario_of_trace(*trace, trace_path, exit_code);
   if (!scenario) return exit_code;
 
-  const ShrinkResult result = shrink_trace(*scenario, *trace, budget);
+  ShrinkResult result = shrink_trace(*scenario, *trace, budget);
   std::string target = output.value_or("");
   if (target.empty()) {
     std::filesystem::path p(trace_path);
     target = (p.parent_path() / (p.stem().string() + ".shrunk.trace")).string();
+  }
+  if (const auto folder = std::filesystem::path(target).parent_path(); !folder.empty())
+    std::filesystem::create_directories(folder);
+  std::string operations_note;
+  if (!keep_operations) {
+    // Then fewer operations: the smaller scenario is written beside the trace.
+    const std::filesystem::path t(target);
+    const std::string scenario_out = (t.parent_path() / (t.stem().string() + ".toml")).string();
+    if (const auto fewer = shrink_operations(*scenario, result.trace, scenario_out, budget)) {
+      result.trace = fewer->trace;
+      result.after = schedule_size(fewer->trace);
+      operations_note = fmt::format("\ngoroutine operations: {} -> {}; the smaller scenario is {}",
+                                    fewer->operations_before, fewer->operations_after, fewer->scenario_path);
+    }
   }
   harness::save_trace(target, result.trace);
   std::cout << render_timeline(result.trace);
@@ -35,6 +50,7 @@ int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& 
                            result.before.preemptions, result.before.steps, result.after.preemptions,
                            result.after.steps,
                            result.exhaustive ? "" : " (a bound's space exceeded the budget: maybe not minimal)");
+  if (!operations_note.empty()) std::cout << operations_note.substr(1) << "\n";
   std::cout << fmt::format("saved {}  (replay: interleave replay {})\n", target, target);
   return kExitHeld;
 }

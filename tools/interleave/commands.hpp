@@ -18,7 +18,8 @@ int cmd_replay(const std::string& trace_path, bool check);
 int cmd_show(const std::string& trace_path);
 int cmd_regress(const std::vector<std::string>& dirs, const std::optional<std::string>& junit_path);
 
-int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& output, std::uint64_t budget);
+int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& output, std::uint64_t budget,
+               bool keep_operations);
 
 /// Loads a trace; on a mistake prints it (file:line:col) and returns nullopt.
 std::optional<harness::Trace> load_trace_or_report(const std::string& path);

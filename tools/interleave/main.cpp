@@ -119,6 +119,10 @@ int main(int argc, char** argv) {
       "shrink", "find a schedule with the same outcome and fewer preemptions, then fewer steps; save it as a trace");
   shrink->add_option("trace", shrink_path, "a failing trace file")->required();
   shrink->add_option("-o,--output", shrink_output, "where to save the shrunk trace (default: TRACE's name + .shrunk)");
+  bool keep_operations = false;
+  shrink->add_flag("--keep-operations", keep_operations,
+                   "only shrink the schedule; by default goroutine operations are removed too, while the outcome "
+                   "stays reachable, and the smaller scenario is saved beside the trace");
   shrink->add_option("--executions", shrink_budget, "budget of executions per preemption bound")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->capture_default_str();
@@ -157,7 +161,7 @@ int main(int argc, char** argv) {
     if (*points) return interleave::cmd_points(points_path, points_overrides);
     if (*replay) return interleave::cmd_replay(replay_path, check);
     if (*show) return interleave::cmd_show(show_path);
-    if (*shrink) return interleave::cmd_shrink(shrink_path, shrink_output, shrink_budget);
+    if (*shrink) return interleave::cmd_shrink(shrink_path, shrink_output, shrink_budget, keep_operations);
     if (*regress) return interleave::cmd_regress(regress_dirs, junit);
   } catch (const std::exception& error) {
     std::cerr << "interleave: " << error.what() << "\n";

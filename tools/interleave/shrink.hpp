@@ -38,3 +38,21 @@ struct ShrinkResult {
 ShrinkResult shrink_trace(const Scenario& scenario, const harness::Trace& trace, std::uint64_t budget_per_bound);
 
 }  // namespace interleave
+
+namespace interleave {
+
+struct OperationShrinkResult {
+  harness::Trace trace;          ///< recorded from the smaller scenario
+  std::string scenario_path;     ///< where the smaller scenario was written
+  std::size_t operations_before = 0;
+  std::size_t operations_after = 0;
+};
+
+/// Then fewer goroutine operations: removes one top-level operation at a
+/// time while a schedule with the same outcome and no more preemptions
+/// still exists, writing the smaller scenario to `scenario_out`. nullopt
+/// when no operation can go.
+std::optional<OperationShrinkResult> shrink_operations(const Scenario& scenario, const harness::Trace& trace,
+                                                       const std::string& scenario_out, std::uint64_t budget);
+
+}  // namespace interleave

@@ -109,6 +109,10 @@ struct Scenario {
 /// Parses a scenario file; throws ScenarioError.
 Scenario load_scenario(const std::string& path);
 
+/// The scenario file's text with operation `op` of goroutine `goroutine`
+/// removed (comments are not kept). nullopt if there is no such operation.
+std::optional<std::string> without_operation(const std::string& path, std::size_t goroutine, std::size_t op);
+
 /// The hash load_scenario records for a file's contents.
 std::string content_hash(const std::string& contents);
 

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -331,6 +332,24 @@ Scenario load_scenario(const std::string& path) {
   read_expect(r, r.table(r.required(root, "expect", "a scenario"), "[expect]"), s.expect, s.maps.size());
   if (const auto* n = r.optional(root, "explore")) read_explore(r, r.table(*n, "[explore]"), s.explore);
   return s;
+}
+
+std::optional<std::string> without_operation(const std::string& path, std::size_t goroutine, std::size_t op) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error&) {
+    return std::nullopt;
+  }
+  toml::array* goroutines = root["goroutine"].as_array();
+  if (goroutines == nullptr || goroutine >= goroutines->size()) return std::nullopt;
+  toml::table* g = (*goroutines)[goroutine].as_table();
+  toml::array* ops = g == nullptr ? nullptr : (*g)["ops"].as_array();
+  if (ops == nullptr || op >= ops->size()) return std::nullopt;
+  ops->erase(ops->begin() + static_cast<std::ptrdiff_t>(op));
+  std::ostringstream text;
+  text << root << "\n";
+  return text.str();
 }
 
 }  // namespace interleave
