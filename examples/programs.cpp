@@ -47,6 +47,17 @@ harness::Program lost_update(std::uint32_t rounds, bool use_fetch_add) {
                  }};
 }
 
+harness::Program lost_update_unchecked(std::uint32_t rounds) {
+  return Program{fmt::format("lost-update-unchecked-{}", rounds), [rounds] {
+                   auto counter = std::make_shared<Atomic<int>>(0, "counter");
+                   for (const char* name : {"a", "b"}) {
+                     go(name, [counter, rounds] {
+                       for (std::uint32_t i = 0; i < rounds; ++i) counter->store(counter->load() + 1);
+                     });
+                   }
+                 }};
+}
+
 harness::Program lock_order_inversion() {
   return Program{"lock-order-inversion", [] {
                    auto first = std::make_shared<Mutex>("first");

@@ -16,6 +16,11 @@ harness::Program independent_points(std::uint32_t fibers, std::uint32_t points);
 /// the counter to be 2*rounds: the load/store version loses updates.
 harness::Program lost_update(std::uint32_t rounds, bool use_fetch_add);
 
+/// The same two goroutines without the end check: the model exactly as the
+/// Relacy comparison writes it (Relacy stops at its first failure, so its
+/// version asserts nothing).
+harness::Program lost_update_unchecked(std::uint32_t rounds);
+
 /// Two goroutines lock two mutexes in opposite orders.
 harness::Program lock_order_inversion();
 

@@ -21,7 +21,7 @@ bool DporStrategy::dependent(const Access& a, const Access& b) {
 }
 
 bool DporStrategy::happens_before(std::size_t i, std::size_t j) const {
-  return events_[j].clock[index(events_[i].fiber)] >= events_[i].index_in_fiber;
+  return events_[j].at(index(events_[i].fiber)) >= events_[i].index_in_fiber;
 }
 
 bool DporStrategy::within_bound(const Node& node, FiberId fiber) const {
@@ -178,18 +178,20 @@ bool DporStrategy::observe_step(const StepView& step) {
 
   const auto& previous = last_of_fiber_[index(step.fiber)];
   const std::uint32_t index_in_fiber = previous ? events_[*previous].index_in_fiber + 1 : 1;
-  Event& event = events_.emplace_back();  // in place: the clock is large
+  fiber_limit_ = std::max<std::size_t>(fiber_limit_, index(step.fiber) + 1);
+  Event& event = events_.emplace_back();  // clock left unset: only the used part is zeroed
   event.fiber = step.fiber;
   event.access = taken;
   event.node = depth_;
   event.index_in_fiber = index_in_fiber;
+  event.clock_size = static_cast<std::uint32_t>(fiber_limit_);
+  std::fill_n(event.clock.begin(), fiber_limit_, 0u);
   const std::size_t j = events_.size() - 1;
   // The spawner's step comes before the child's first step.
-  fiber_limit_ = std::max<std::size_t>(fiber_limit_, index(step.fiber) + 1);
   if (event.index_in_fiber == 1 && step.spawned_at > 0) {
     const std::size_t spawner = step.spawned_at - 1;
     for (std::size_t f = 0; f < fiber_limit_; ++f)
-      events_[j].clock[f] = std::max(events_[j].clock[f], events_[spawner].clock[f]);
+      events_[j].clock[f] = std::max(events_[j].clock[f], events_[spawner].at(f));
   }
   detect_races(j);
   last_of_fiber_[index(step.fiber)] = j;
@@ -224,7 +226,7 @@ void DporStrategy::detect_races(std::size_t j) {
   for (std::size_t f = 0; f < fibers; ++f)
     if (latest_dependent[f]) predecessors.push_back(*latest_dependent[f]);
   for (std::size_t k : predecessors)
-    for (std::size_t f = 0; f < fibers; ++f) ej.clock[f] = std::max(ej.clock[f], events_[k].clock[f]);
+    for (std::size_t f = 0; f < fibers; ++f) ej.clock[f] = std::max(ej.clock[f], events_[k].at(f));
   ej.clock[index(p)] = ej.index_in_fiber;
 
   // Lock acquisitions race with the previous acquisition of the same lock by

@@ -97,11 +97,16 @@ class DporStrategy final : public Strategy {
   };
   /// One step of the current execution, for happens-before.
   struct Event {
-    FiberId fiber;
+    Event() {}  // user-provided: the clock array is not zeroed on creation
+    FiberId fiber{};
     Access access;
     std::size_t node;             ///< index in path_ of the state before it
     std::uint32_t index_in_fiber;  ///< 1-based
-    std::array<std::uint32_t, kMaxFibers> clock{};  ///< vector clock, by fiber
+    /// Vector clock, by fiber. Only the first clock_size entries are set
+    /// (the fibers that had run when the event was made); the rest read as 0.
+    std::array<std::uint32_t, kMaxFibers> clock;
+    std::uint32_t clock_size = 0;
+    std::uint32_t at(std::size_t f) const { return f < clock_size ? clock[f] : 0; }
   };
 
   static bool dependent(const Access& a, const Access& b);
