@@ -6,14 +6,28 @@
 namespace harness {
 
 PctStrategy::PctStrategy(std::uint64_t seed, std::uint64_t executions, std::uint32_t depth, Shard shard)
-    : seed_(seed), executions_(executions), depth_(std::max<std::uint32_t>(depth, 1)), shard_(shard),
-      next_(shard.index + shard.count * shard.thread) {}
+    : seed_(seed), executions_(executions), depth_(std::max<std::uint32_t>(depth, 1)), shard_(shard) {
+  next_ = kCalibration;
+  while (!mine(next_)) ++next_;
+}
+
+bool PctStrategy::mine(std::uint64_t number) const {
+  return number % shard_.count == shard_.index && (number / shard_.count) % shard_.threads == shard_.thread;
+}
 
 bool PctStrategy::begin_execution() {
-  if (next_ >= executions_) return false;
-  current_ = next_;
+  // Every part runs the calibration executions, in order, so that all learn
+  // the same k; each counts only its own.
+  if (calibrated_ < std::min(kCalibration, executions_)) {
+    current_ = calibrated_++;
+  } else {
+    if (next_ >= executions_) return false;
+    current_ = next_;
+    next_ += 1;
+    while (!mine(next_)) ++next_;
+  }
+  counted_ = mine(current_);
   rng_ = Rng(Rng::derive(seed_, current_));
-  next_ += static_cast<std::uint64_t>(shard_.count) * shard_.threads;
   order_.clear();
   admitted_ = 0;
   demoted_ = 0;
@@ -53,12 +67,17 @@ std::optional<FiberId> PctStrategy::choose_fiber(const SchedulingChoice& choice)
     highest = std::find_if(order_.begin(), order_.end(), [&](FiberId f) { return contains(choice.runnable, f); });
   }
   ++choices_;
-  choices_estimate_ = std::max(choices_estimate_, choices_);
+  if (current_ < kCalibration) choices_estimate_ = std::max(choices_estimate_, choices_);
   return *highest;
 }
 
 std::optional<std::uint64_t> PctStrategy::choose_data(const DataChoice& choice) {
   return rng_.below(choice.options);
+}
+
+std::optional<std::string> PctStrategy::end_execution(const Outcome&) {
+  if (counted_) return std::nullopt;
+  return std::string(kOtherShard);  // a calibration run of another part
 }
 
 Provenance PctStrategy::provenance() const {

@@ -11,7 +11,10 @@
 // Where we depart from the paper:
 // - k (the number of steps) is not known in advance: we use the largest
 //   number of scheduling choices seen in earlier executions (at least d),
-//   as shuttle does; only choices with two or more runnable fibers count.
+//   as shuttle does, learnt over the first kCalibration executions and then
+//   fixed, so that shards and threads (which all run those first ones) use
+//   the same k as an unsharded run; only choices with two or more runnable
+//   fibers count.
 // - Change points are drawn independently, so two may coincide (fewer
 //   effective changes); the paper draws them without repetition.
 // - A fiber spawned later is inserted at a uniformly random position of the
@@ -38,17 +41,25 @@ class PctStrategy final : public Strategy {
   std::optional<FiberId> choose_fiber(const SchedulingChoice& choice) override;
   std::optional<std::uint64_t> choose_data(const DataChoice& choice) override;
   Provenance provenance() const override;
+  std::optional<std::string> end_execution(const Outcome& outcome) override;
+  bool pruned() const override { return !counted_; }
   std::vector<std::uint64_t> order_key() const override { return {current_}; }
   std::optional<std::uint64_t> execution_number() const override { return current_; }
 
+  /// Executions over which k is learnt before it is fixed.
+  static constexpr std::uint64_t kCalibration = 16;
+
  private:
   void admit_new_fibers(FiberSet runnable);
+  bool mine(std::uint64_t number) const;
 
   std::uint64_t seed_;
   std::uint64_t executions_;
   std::uint32_t depth_;
   Shard shard_;
-  std::uint64_t next_ = 0;     ///< number of the next execution to run
+  std::uint64_t next_ = 0;     ///< number of the next own execution after calibration
+  std::uint64_t calibrated_ = 0;  ///< calibration executions run so far
+  bool counted_ = true;        ///< the running execution belongs to this part
   std::uint64_t current_ = 0;  ///< number of the execution running
   std::uint64_t choices_estimate_ = 0;   ///< k: the most choices any execution made
   Rng rng_{0};

@@ -9,6 +9,7 @@
 #include "harness/harness.hpp"
 #include "harness/parallel.hpp"
 #include "harness/strategy/dfs.hpp"
+#include "harness/strategy/pct.hpp"
 #include "harness/strategy/random_walk.hpp"
 #include "harness/sync/atomic.hpp"
 #include "tests/support/explore_helpers.hpp"
@@ -79,6 +80,21 @@ TEST_CASE("random shards together are exactly the unsharded run", "[parallel]") 
   for (std::uint32_t count : {2u, 3u, 8u}) {
     INFO(count << " shards");
     CHECK(summary(sharded(program, random, count)) == summary(unsharded));
+  }
+}
+
+TEST_CASE("pct shards together are exactly the unsharded run", "[parallel]") {
+  // Every shard runs pct's calibration executions, so all use the same k.
+  const Program program = examples::lost_update(3, false);
+  const StrategyFactory pct = [](Shard shard) { return std::make_unique<PctStrategy>(5, 400, 3, shard); };
+  StackPool stacks;
+  PctStrategy whole(5, 400, 3);
+  const Report unsharded = explore(program, whole, stacks, ExploreSettings{});
+  CHECK(unsharded.executions == 400);
+  for (std::uint32_t count : {2u, 3u, 5u}) {
+    INFO(count << " shards");
+    CHECK(summary(sharded(program, pct, count)) == summary(unsharded));
+    CHECK(summary(explore_parallel(program, pct, Shard{}, count, ExploreSettings{})) == summary(unsharded));
   }
 }
 
