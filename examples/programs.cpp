@@ -8,6 +8,7 @@
 #include "harness/harness.hpp"
 #include "harness/sync/atomic.hpp"
 #include "harness/sync/mutex.hpp"
+#include "harness/sync/rwmutex.hpp"
 
 namespace examples {
 
@@ -55,6 +56,22 @@ harness::Program lost_update_unchecked(std::uint32_t rounds) {
                        for (std::uint32_t i = 0; i < rounds; ++i) counter->store(counter->load() + 1);
                      });
                    }
+                 }};
+}
+
+harness::Program recursive_rlock() {
+  return Program{"recursive-rlock", [] {
+                   auto rw = std::make_shared<RWMutex>("rw");
+                   go("reader", [rw] {
+                     rw->rlock();
+                     rw->rlock();
+                     rw->runlock();
+                     rw->runlock();
+                   });
+                   go("writer", [rw] {
+                     rw->lock();
+                     rw->unlock();
+                   });
                  }};
 }
 

@@ -21,6 +21,11 @@ harness::Program lost_update(std::uint32_t rounds, bool use_fetch_add);
 /// version asserts nothing).
 harness::Program lost_update_unchecked(std::uint32_t rounds);
 
+/// Go's RWMutex trap: a reader read-locks twice while a writer locks; if
+/// the writer claims the lock in between, the reader's second RLock waits
+/// for the writer, which waits for the reader: a deadlock.
+harness::Program recursive_rlock();
+
 /// Two goroutines lock two mutexes in opposite orders.
 harness::Program lock_order_inversion();
 

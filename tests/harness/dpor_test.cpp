@@ -124,19 +124,7 @@ TEST_CASE("independent goroutines need a single execution", "[dpor]") {
 TEST_CASE("dpor reaches the same outcomes as dfs on blocking programs", "[dpor]") {
   std::vector<Program> programs;
   programs.push_back(examples::lock_order_inversion());
-  programs.push_back(Program{"recursive-rlock", [] {
-                               auto rw = std::make_shared<RWMutex>("rw");
-                               go("reader", [rw] {
-                                 rw->rlock();
-                                 rw->rlock();
-                                 rw->runlock();
-                                 rw->runlock();
-                               });
-                               go("writer", [rw] {
-                                 rw->lock();
-                                 rw->unlock();
-                               });
-                             }});
+  programs.push_back(examples::recursive_rlock());
   // Lock order decides what the reader sees: every order must be explored.
   programs.push_back(Program{"rwmutex-order", [] {
                                auto rw = std::make_shared<RWMutex>("rw");

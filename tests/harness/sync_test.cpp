@@ -59,20 +59,7 @@ TEST_CASE("unlocking an unlocked mutex is Go's fatal error", "[sync]") {
 TEST_CASE("a waiting writer blocks new readers: recursive read locking can deadlock", "[sync][rwmutex]") {
   // Go's documented trap: a reader that read-locks twice deadlocks if a
   // writer claims the lock in between. Without writer preference it could not.
-  Program program{"recursive-rlock", [] {
-                    auto rw = std::make_shared<RWMutex>("rw");
-                    go("reader", [rw] {
-                      rw->rlock();
-                      rw->rlock();
-                      rw->runlock();
-                      rw->runlock();
-                    });
-                    go("writer", [rw] {
-                      rw->lock();
-                      rw->unlock();
-                    });
-                  }};
-  const Report report = testing::explore_dfs(program);
+  const Report report = testing::explore_dfs(examples::recursive_rlock());
   CHECK(report.exhausted);
   const OutcomeClass* deadlock = report.find(OutcomeKind::kDeadlock);
   REQUIRE(deadlock != nullptr);
