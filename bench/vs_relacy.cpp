@@ -79,6 +79,8 @@ int main() {
     row("Relacy", relacy);
     row("interleave dfs", dfs);
     row("interleave dfs+dpor", dpor);
+    std::printf("    Relacy / interleave wall time: %.1fx (dfs), %.1fx (dfs+dpor)\n", relacy.seconds / dfs.seconds,
+                relacy.seconds / dpor.seconds);
     if (n == 4) relacy4 = relacy, dfs4 = dfs, dpor4 = dpor;
   }
   std::printf("\n  exhausting N = 4: Relacy / interleave wall time = %.1fx (dfs), %.1fx (dfs+dpor)  (target >= 10x)\n\n",
