@@ -40,7 +40,6 @@ void Execution::reset(const ExecutionSettings& settings) {
   fiber_count_ = 0;
   current_ = nullptr;
   steps_ = 0;
-  preemptions_ = 0;
   generation_ = next_generation();
   failed_ = false;
   outcome_ = Outcome{};
@@ -229,7 +228,6 @@ Fiber* Execution::pick(Fiber* yielding) {
     chosen = *answer;
     decisions_.push_back(RecordedDecision{Decision::Kind::kSchedule, steps_, index(chosen), runnable, {}});
   }
-  if (yielding_can_continue && chosen != yielding->id) ++preemptions_;
   Fiber& next = fibers_[index(chosen)];
   if (wants_steps_ || settings_.record) {
     record_step(next, runnable);

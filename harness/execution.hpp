@@ -61,8 +61,6 @@ class Execution {
   std::uint64_t steps() const { return steps_; }
   std::vector<std::string> fiber_names() const;
   const std::vector<ObjectInfo>& objects() const { return objects_; }
-  /// Context switches between fibers in the last run that were preemptions.
-  std::uint64_t preemptions() const { return preemptions_; }
 
   // ---- The engine side of harness.hpp (called by code under test) ----
   FiberId spawn(std::string name, std::function<void()> body);
@@ -112,7 +110,6 @@ class Execution {
   boost::context::fiber* switching_from_ = nullptr;  ///< where the switcher's context goes
 
   std::uint64_t steps_ = 0;
-  std::uint64_t preemptions_ = 0;
   std::uint64_t generation_ = 0;
   bool failed_ = false;
   bool tearing_down_ = false;

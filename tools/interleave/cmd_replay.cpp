@@ -11,9 +11,7 @@
 #include "tools/scenario/program.hpp"
 
 namespace interleave {
-namespace {
-
-std::optional<harness::Trace> load(const std::string& path) {
+std::optional<harness::Trace> load_trace_or_report(const std::string& path) {
   try {
     return harness::load_trace(path);
   } catch (const harness::TraceError& error) {
@@ -21,6 +19,8 @@ std::optional<harness::Trace> load(const std::string& path) {
     return std::nullopt;
   }
 }
+
+namespace {
 
 void print_header(const harness::Trace& trace) {
   std::string how;
@@ -42,7 +42,7 @@ std::string scenario_path(const harness::Trace& trace, const std::string& trace_
 }  // namespace
 
 int cmd_show(const std::string& trace_path) {
-  const std::optional<harness::Trace> trace = load(trace_path);
+  const std::optional<harness::Trace> trace = load_trace_or_report(trace_path);
   if (!trace) return kExitBadInput;
   print_header(*trace);
   std::cout << render_timeline(*trace);
@@ -76,10 +76,8 @@ std::optional<Scenario> scenario_of_trace(const harness::Trace& trace, const std
   return scenario;
 }
 
-std::optional<harness::Trace> load_trace_or_report(const std::string& path) { return load(path); }
-
 int cmd_replay(const std::string& trace_path, bool check) {
-  const std::optional<harness::Trace> trace = load(trace_path);
+  const std::optional<harness::Trace> trace = load_trace_or_report(trace_path);
   if (!trace) return kExitBadInput;
   int exit_code = kExitHeld;
   const std::optional<Scenario> loaded = scenario_of_trace(*trace, trace_path, exit_code);

@@ -73,7 +73,6 @@ Json merge_reports(const std::vector<Json>& reports) {
     const Json& scenarios = report.at("scenarios");
     if (merged.empty()) {
       merged = scenarios.get<std::vector<Json>>();
-      for (Json& s : merged) s["strategy"] = s["strategy"].get<std::string>();
       continue;
     }
     if (scenarios.size() != merged.size()) throw std::runtime_error("the reports cover different scenarios");

@@ -39,8 +39,11 @@ void stamp_scenario(harness::Trace& trace, const Scenario& scenario) {
 
 namespace {
 
-/// Adds `more` into `into`: counts add up; a class keeps its first trace.
-void merge(harness::Report& into, harness::Report&& more) {
+/// Appends the report of the next strategy of the portfolio (dfs, then pct,
+/// then random): counts add up and a class keeps the trace of the strategy
+/// that ran first. Not harness::merge_reports, which merges shards of one
+/// strategy by order key: keys of different strategies do not compare.
+void append_portfolio_run(harness::Report& into, harness::Report&& more) {
   std::map<harness::Outcome, harness::OutcomeClass> classes;
   for (auto& c : into.classes) classes.emplace(c.outcome, std::move(c));
   for (auto& c : more.classes) {
@@ -128,11 +131,11 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
     if (run.report.pruned > 0)
       run.strategy_summary += fmt::format("; {} sleep-set-blocked runs pruned", grouped(run.report.pruned));
     if (!strategy && !run.report.exhausted && !run.report.interrupted) {
-      merge(run.report, explore_with([&](harness::Shard s) {
+      append_portfolio_run(run.report, explore_with([&](harness::Shard s) {
               return std::make_unique<harness::PctStrategy>(seed, budget / 2, 3, s);
             }));
       if (!interrupt_requested())
-        merge(run.report, explore_with([&](harness::Shard s) {
+        append_portfolio_run(run.report, explore_with([&](harness::Shard s) {
                 return std::make_unique<harness::RandomWalkStrategy>(seed, budget - budget / 2, s);
               }));
       run.report.interrupted = interrupt_requested();
