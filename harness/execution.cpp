@@ -43,6 +43,7 @@ void Execution::reset(const ExecutionSettings& settings) {
   generation_ = next_generation();
   failed_ = false;
   outcome_ = Outcome{};
+  first_recovered_.reset();
   decisions_.clear();
   events_.clear();
   objects_.clear();
@@ -80,6 +81,8 @@ const Outcome& Execution::run(const Program& program, Strategy& strategy,
     }
     teardown();
   }
+  // Recovering hides a panic from Go's exit status, not from the report.
+  if (!failed_ && first_recovered_) outcome_.message = "recovered: " + *first_recovered_;
   if (std::optional<std::string> problem = strategy.end_execution(outcome_))
     outcome_ = Outcome{strategy.pruned() ? OutcomeKind::kPruned : OutcomeKind::kDivergence, std::move(*problem)};
   strategy_ = nullptr;
@@ -306,6 +309,10 @@ ObjectId Execution::register_object(std::string_view kind, std::string name) {
 }
 
 void Execution::at_end(std::function<void()> check) { end_checks_.push_back(std::move(check)); }
+
+void Execution::recovered(std::string message) {
+  if (!first_recovered_) first_recovered_ = std::move(message);
+}
 
 void Execution::note(std::string detail) {
   if (!settings_.record || events_.empty()) return;

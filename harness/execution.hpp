@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,6 +74,8 @@ class Execution {
   void report_failure(OutcomeKind kind, std::string message);
   ObjectId register_object(std::string_view kind, std::string name);
   void at_end(std::function<void()> check);
+  /// A goroutine recovered a panic: an execution that ends ok says so.
+  void recovered(std::string message);
   bool recording() const { return settings_.record; }
   void note(std::string detail);
   /// The running fiber; REQUIRES: called from a fiber.
@@ -114,6 +117,7 @@ class Execution {
   bool failed_ = false;
   bool tearing_down_ = false;
   Outcome outcome_;
+  std::optional<std::string> first_recovered_;  ///< the first panic a goroutine recovered
   /// Decisions as the hot path records them: no string is built per choice.
   struct RecordedDecision {
     Decision::Kind kind;

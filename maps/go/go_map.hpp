@@ -43,6 +43,7 @@
 
 #include "harness/harness.hpp"
 #include "harness/rng.hpp"
+#include "maps/go/heap.hpp"
 #include "maps/go/hmap.hpp"
 #include "maps/map.hpp"
 
@@ -84,7 +85,7 @@ class GoMap final : public ConcurrentMap {
 
   const goruntime::hmap& header() const { return h_; }
   bool is_nil() const { return nil_; }
-  bool growing() const { return h_.oldbuckets != nullptr; }
+  bool growing() const { return !h_.oldbuckets.nil(); }
 
  private:
   struct hiter;
@@ -102,15 +103,15 @@ class GoMap final : public ConcurrentMap {
                                  std::string_view store_label);
 
   // Lookups.
-  goruntime::bmap* lookup_bucket(std::uint64_t hash) const;
+  goruntime::bptr lookup_bucket(std::uint64_t hash) const;
   std::optional<std::pair<Key, Value>> mapaccessK(Key key) const;  // no point, no check (iterator use)
 
   // Growth (grow.cpp).
   /// 2^b buckets plus, for b >= 4, 2^(b-4) preallocated overflow buckets;
   /// returns the array and the first preallocated overflow bucket. With
-  /// `dirty` (an array this map made for the same b), zeroes and reuses it.
-  std::pair<goruntime::bmap*, goruntime::bmap*> makeBucketArray(std::uint8_t b, goruntime::bmap* dirty = nullptr);
-  goruntime::bmap* newoverflow(goruntime::bmap* b);
+  /// `dirty` (an allocation of the same size), zeroes and reuses it.
+  std::pair<goruntime::bptr, goruntime::bptr> makeBucketArray(std::uint8_t b, goruntime::bptr dirty = {});
+  goruntime::bptr newoverflow(goruntime::bptr b);
   void incrnoverflow();
   void hashGrow();
   void growWork(std::uint64_t bucket);
@@ -119,25 +120,20 @@ class GoMap final : public ConcurrentMap {
   std::uint64_t noldbuckets() const;
   std::uint64_t oldbucketmask() const { return noldbuckets() - 1; }
   bool sameSize() const { return (h_.flags & goruntime::sameSizeGrow) != 0; }
-  goruntime::bmap* bucket_at(goruntime::bmap* array, std::uint64_t index) const;
+
+  /// B and the arrays agree in size (invariants.cpp); else what is wrong.
+  std::optional<std::string> check_shape() const;
 
   // Iteration (iterate.cpp).
   bool mapiterinit(hiter& it);
   bool mapiternext(hiter& it);
-
-  [[noreturn]] static void nil_dereference();
 
   GoMapOptions options_;
   bool nil_;
   goruntime::hmap h_;
   harness::ObjectRef ref_;
   harness::Rng fastrand_;
-  struct BucketArray {
-    std::unique_ptr<goruntime::bmap[]> buckets;
-    std::size_t size;  ///< including preallocated overflow buckets
-  };
-  std::vector<BucketArray> arrays_;                    ///< every bucket array ever made
-  std::vector<std::unique_ptr<goruntime::bmap>> overflows_;   ///< every overflow bucket ever allocated
+  goruntime::Heap heap_;  ///< every bucket the map allocates, alive until the map is destroyed
 };
 
 }  // namespace maps
