@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "harness/fiber_set.hpp"
 #include "harness/ids.hpp"
 
 namespace harness {

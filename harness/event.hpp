@@ -6,6 +6,7 @@
 #include <string>
 
 #include "harness/access.hpp"
+#include "harness/fiber_set.hpp"
 #include "harness/ids.hpp"
 
 namespace harness {

@@ -25,17 +25,12 @@
 #include "harness/event.hpp"
 #include "harness/fiber/fiber.hpp"
 #include "harness/fiber/stack_pool.hpp"
+#include "harness/object_info.hpp"
 #include "harness/outcome.hpp"
 #include "harness/program.hpp"
 #include "harness/strategy/strategy.hpp"
 
 namespace harness {
-
-struct ObjectInfo {
-  std::string kind;  ///< "mutex", "atomic", "map", …
-  std::string name;
-  friend bool operator==(const ObjectInfo&, const ObjectInfo&) = default;
-};
 
 struct ExecutionSettings {
   /// Steps after which the run ends as kStepBound (a livelock, or a bound too low).

@@ -22,9 +22,4 @@ inline constexpr ObjectId kNoObject{0xFFFFFFFFu};
 constexpr std::uint32_t index(FiberId id) { return static_cast<std::uint32_t>(id); }
 constexpr std::uint32_t index(ObjectId id) { return static_cast<std::uint32_t>(id); }
 
-/// A set of fibers as a bit mask: bit i is FiberId{i}.
-using FiberSet = std::uint64_t;
-constexpr FiberSet bit(FiberId id) { return FiberSet{1} << index(id); }
-constexpr bool contains(FiberSet set, FiberId id) { return (set & bit(id)) != 0; }
-
 }  // namespace harness

@@ -6,9 +6,6 @@
 #include <fmt/format.h>
 
 namespace harness {
-namespace {
-FiberId lowest(FiberSet set) { return FiberId{static_cast<std::uint32_t>(std::countr_zero(set))}; }
-}  // namespace
 
 bool DporStrategy::dependent(const Access& a, const Access& b) {
   // A wait on no object is a join: enabled by another goroutine finishing,

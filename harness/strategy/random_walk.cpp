@@ -5,11 +5,6 @@
 
 namespace harness {
 
-FiberId nth_member(FiberSet set, std::uint64_t k) {
-  for (; k > 0; --k) set &= set - 1;
-  return FiberId{static_cast<std::uint32_t>(std::countr_zero(set))};
-}
-
 bool RandomWalkStrategy::begin_execution() {
   if (next_ >= executions_) return false;
   current_ = next_;
@@ -19,7 +14,7 @@ bool RandomWalkStrategy::begin_execution() {
 }
 
 Answer<FiberId> RandomWalkStrategy::choose_fiber(const SchedulingChoice& choice) {
-  return nth_member(choice.runnable, rng_.below(static_cast<std::uint64_t>(std::popcount(choice.runnable))));
+  return nth_member(choice.runnable, rng_.below(size(choice.runnable)));
 }
 
 Answer<std::uint64_t> RandomWalkStrategy::choose_data(const DataChoice& choice) {

@@ -11,9 +11,6 @@
 
 namespace harness {
 
-/// The k-th member (from 0, ascending) of a non-empty fiber set.
-FiberId nth_member(FiberSet set, std::uint64_t k);
-
 class RandomWalkStrategy final : public Strategy {
  public:
   /// Executions 0 .. executions-1 of the seed's stream; a shard runs those

@@ -4,15 +4,6 @@
 
 namespace harness {
 
-std::string format_fiber_set(FiberSet set) {
-  std::string text = "{";
-  for (bool first = true; set != 0; set &= set - 1, first = false) {
-    if (!first) text += ',';
-    text += std::to_string(__builtin_ctzll(set));
-  }
-  return text + "}";
-}
-
 ReplayStrategy::ReplayStrategy(const std::vector<Decision>& decisions, const std::vector<Event>& events,
                                Provenance provenance)
     : decisions_(decisions), events_(events), provenance_(std::move(provenance)) {}

@@ -44,7 +44,5 @@ class ReplayStrategy final : public Strategy, private StepObserver {
   std::string stop_reason_;
 };
 
-/// "{0,2}" — how traces and messages print a runnable set.
-std::string format_fiber_set(FiberSet set);
 
 }  // namespace harness

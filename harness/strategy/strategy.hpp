@@ -22,9 +22,11 @@
 #include <variant>
 #include <vector>
 
+#include "harness/fiber_set.hpp"
 #include "harness/ids.hpp"
 #include "harness/operation.hpp"
 #include "harness/outcome.hpp"
+#include "harness/provenance.hpp"
 
 namespace harness {
 
@@ -69,8 +71,6 @@ struct Shard {
 /// The reason given with StopKind::kOtherShard.
 inline constexpr std::string_view kOtherShardReason = "belongs to another shard";
 
-/// Settings that produced a trace, in the order a trace header lists them.
-using Provenance = std::vector<std::pair<std::string, std::string>>;
 
 /// Why a strategy ends an execution early. The kind decides how the
 /// exploration counts it; the reason is for people.

@@ -11,9 +11,9 @@
 
 #include "harness/decision.hpp"
 #include "harness/event.hpp"
-#include "harness/execution.hpp"
+#include "harness/object_info.hpp"
 #include "harness/outcome.hpp"
-#include "harness/strategy/strategy.hpp"
+#include "harness/provenance.hpp"
 
 namespace harness {
 
