@@ -60,9 +60,16 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
       report.interrupted = true;
       break;
     }
-    const Outcome& outcome = execution.run(program, strategy, run_settings);
+    const Outcome& outcome = [&]() -> const Outcome& {
+      const InterruptionScope interruptible(settings.stop);
+      return execution.run(program, strategy, run_settings);
+    }();
     if (outcome.kind == OutcomeKind::kPruned) {
       if (outcome.message == kOtherShard) continue;  // not ours: not counted at all
+      if (outcome.message == kInterruptedExecution && settings.stop != nullptr && settings.stop->load()) {
+        report.interrupted = true;  // cut short by a stop request: not counted
+        break;
+      }
       ++report.pruned;
       ++progress.executions;
       continue;

@@ -218,11 +218,14 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       const std::string path = (std::filesystem::path(*traces_dir) / file).string();
       SavedTrace saved{c.outcome, path, {}, {}};
       harness::Trace to_save = c.first_trace;
-      if (overrides.shrink) {
+      if (overrides.shrink && quit_requested()) {
+        saved.shrink_note = "not shrunk: interrupted";
+      } else if (overrides.shrink) {
         const ShrinkResult shrunk = shrink_trace(scenario, c.first_trace, budget);
         to_save = shrunk.trace;
         saved.shrink_note =
-            shrunk.before.preemptions == shrunk.after.preemptions && shrunk.before.steps == shrunk.after.steps
+            shrunk.interrupted ? "not shrunk: interrupted"
+            : shrunk.before.preemptions == shrunk.after.preemptions && shrunk.before.steps == shrunk.after.steps
                 ? fmt::format("already minimal: {} preemptions, {} steps", shrunk.after.preemptions, shrunk.after.steps)
                 : fmt::format("shrunk from {} preemptions, {} steps to {} preemptions, {} steps",
                               shrunk.before.preemptions, shrunk.before.steps, shrunk.after.preemptions,
