@@ -72,6 +72,7 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
       }
       ++report.pruned;
       ++progress.executions;
+      if (settings.on_execution && !settings.on_execution(strategy, outcome)) break;
       continue;
     }
     auto [it, inserted] = classes.try_emplace(outcome);
@@ -101,6 +102,7 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
     if (!outcome.ok()) ++progress.failures;
     progress.classes = classes.size();
     if (settings.progress && progress.executions % settings.progress_every == 0) settings.progress(progress);
+    if (settings.on_execution && !settings.on_execution(strategy, outcome)) break;
     if (settings.stop_at_first_failure && !outcome.ok()) break;
   }
   if (settings.progress) settings.progress(progress);

@@ -35,6 +35,10 @@ struct ExploreSettings {
   /// Checked between executions: when it reads true the exploration stops
   /// and reports what it has (a Ctrl-C handler sets it).
   const std::atomic<bool>* stop = nullptr;
+  /// Called after each execution that counts (pruned ones too), with the
+  /// strategy that ran it and its outcome; false ends the exploration (not
+  /// as interrupted). For explore_parallel_capped.
+  std::function<bool(const Strategy&, const Outcome&)> on_execution;
 };
 
 struct OutcomeClass {

@@ -24,7 +24,6 @@ bool DfsStrategy::begin_execution() {
   shard_key_ = 0;
   shard_prefixes_ = 1;
   other_shard_ = false;
-  ++executions_;
   return true;
 }
 
@@ -131,6 +130,7 @@ std::optional<std::string> DfsStrategy::end_execution(const Outcome& outcome) {
     other_shard_ = true;
     return std::string(kOtherShard);
   }
+  ++executions_;  // the cap counts this part's executions only
   // Every branch of the replayed prefix must be met again; a run that ends
   // before reaching them took another path with the same choices.
   if (outcome.kind == OutcomeKind::kDivergence || depth_ >= path_.size()) return std::nullopt;

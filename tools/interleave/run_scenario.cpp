@@ -144,10 +144,12 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   ScenarioRun run;
   const harness::Shard shard = overrides.shard.value_or(harness::Shard{});
   const std::uint32_t threads = std::max<std::uint32_t>(overrides.threads, 1);
-  // Every strategy but dpor splits into shards and threads. random and pct
-  // number their executions globally, so any split runs the same ones; dfs
-  // applies its cap on each thread, so a split can only go further: the
-  // report is the same whenever the space fits the cap.
+  // Every strategy but dpor splits into shards and threads, and no report
+  // depends on the threads. random and pct number their executions
+  // globally, so any split runs the same ones; dfs's threads are merged in
+  // dfs order up to its cap (explore_parallel_capped). A shard's dfs runs up
+  // to the cap of its own executions, so shards together can go further
+  // than one run when the space does not fit the cap.
   auto explore_with = [&](const harness::StrategyFactory& make) {
     return harness::explore_parallel(program, make, shard, threads, settings);
   };
@@ -170,9 +172,12 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       harness::DporStrategy reduced(harness::DporSettings{bound, budget});
       run.report = harness::explore(program, reduced, stacks, settings);
     } else {
-      run.report = explore_with([&](harness::Shard s) {
-        return std::make_unique<harness::DfsStrategy>(harness::DfsSettings{bound, dfs_cap, s});
-      });
+      run.report = harness::explore_parallel_capped(
+          program,
+          [&](harness::Shard s) {
+            return std::make_unique<harness::DfsStrategy>(harness::DfsSettings{bound, dfs_cap, s});
+          },
+          shard, threads, dfs_cap, settings);
     }
     run.exhaustive = true;
     run.strategy = fmt::format("dfs{}{}", dpor ? " + dpor" : "", bound ? fmt::format(", preemption bound {}", *bound) : "");
