@@ -26,13 +26,19 @@ class ObservingStrategy final : public harness::Strategy {
   std::optional<std::string> end_execution(const harness::Outcome& o) override { return inner_.end_execution(o); }
   bool wants_steps() const override { return true; }
   bool observe_step(const harness::StepView& step) override {
+    // The inner strategy may watch the steps too (dpor learns its races
+    // from them): it sees each one first and may stop the execution.
+    if (inner_.wants_steps() && !inner_.observe_step(step)) return false;
     Seen& seen = seen_[std::string(step.operation->label)];
     seen.fibers.insert(harness::index(step.fiber));
     ++seen.steps;
     return true;
   }
   std::string stop_reason() const override { return inner_.stop_reason(); }
+  bool pruned() const override { return inner_.pruned(); }
   bool exhausted() const override { return inner_.exhausted(); }
+  std::vector<std::uint64_t> order_key() const override { return inner_.order_key(); }
+  std::optional<std::uint64_t> execution_number() const override { return inner_.execution_number(); }
   harness::Provenance provenance() const override { return inner_.provenance(); }
 
   struct Seen {

@@ -72,6 +72,23 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
 }
 
+/// Options that would have no effect together are refused rather than
+/// silently ignored. Returns the complaint, or "".
+std::string conflicting_run_options(const interleave::ExploreOverrides& o, bool save_traces) {
+  const std::string strategy = o.strategy.value_or("");
+  if (strategy == "dfs" && o.seed) return "--seed has no effect with --strategy dfs (it seeds random, pct and the default mix)";
+  if ((strategy == "dfs" || strategy == "random") && o.depth)
+    return fmt::format("--depth has no effect with --strategy {} (it is pct's, and the default mix's)", strategy);
+  if ((strategy == "random" || strategy == "pct") && o.preemption_bound)
+    return fmt::format("--preemption-bound has no effect with --strategy {} (it bounds dfs)", strategy);
+  if ((strategy == "random" || strategy == "pct") && o.dpor)
+    return fmt::format("--dpor has no effect with --strategy {} (it reduces dfs)", strategy);
+  if (o.dpor && o.shard) return "--dpor cannot be sharded: its backtrack sets span the whole tree (drop --shard)";
+  if (o.dpor && o.threads > 1) return "--dpor explores on one thread: -j has no effect with it";
+  if (o.shrink && !save_traces) return "--shrink shrinks the traces that --save-traces saves: give --save-traces DIR";
+  return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,9 +116,20 @@ int main(int argc, char** argv) {
 
   interleave::ExploreOverrides points_overrides;
   std::string points_path;
-  CLI::App* points = app.add_subcommand("points", "list every preemption point a scenario's goroutines reach");
+  CLI::App* points = app.add_subcommand(
+      "points", "list every preemption point a scenario's goroutines reach, over every schedule dfs explores");
   points->add_option("scenario", points_path, "a scenario file")->required();
-  add_explore_options(*points, points_overrides);
+  points->add_option("--executions", points_overrides.executions,
+                     fmt::format("budget of dfs executions (default {})", interleave::kDefaultBudget))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  points->add_option("--preemption-bound", points_overrides.preemption_bound,
+                     "at most this many preemptions per schedule");
+  points->add_flag("--dpor", points_overrides.dpor,
+                   "dfs with partial-order reduction: one schedule per Mazurkiewicz trace, the same points");
+  points->add_option("--max-steps", points_overrides.max_steps,
+                     fmt::format("steps after which an execution counts as a livelock (default {})",
+                                 interleave::kDefaultMaxSteps))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
 
   std::string replay_path;
   bool check = false;
@@ -163,6 +191,12 @@ int main(int argc, char** argv) {
   if (!harness::configure_logging(log_level)) {
     std::cerr << fmt::format("interleave: unknown --log-level '{}': expected one of {}\n", log_level, harness::kLogLevels);
     return interleave::kExitBadInput;
+  }
+  if (*run) {
+    if (const std::string problem = conflicting_run_options(run_overrides, save_traces.has_value()); !problem.empty()) {
+      std::cerr << "interleave: run: " << problem << "\nRun 'interleave run --help' for usage.\n";
+      return interleave::kExitBadInput;
+    }
   }
   interleave::install_interrupt_handler();
   int code = interleave::kExitBadInput;
