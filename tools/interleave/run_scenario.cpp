@@ -77,7 +77,9 @@ std::vector<std::string> trace_stems(const std::vector<std::string>& files) {
     stems.push_back(fs::path(files[i]).stem().string());
     by_stem[stems.back()].push_back(i);
   }
-  for (const auto& [stem, group] : by_stem) {
+  for (const auto& entry : by_stem) {
+    const std::string& stem = entry.first;  // (clang 14 cannot capture a structured binding)
+    const std::vector<std::size_t>& group = entry.second;
     // The folders of each file, innermost first, from its absolute path: two
     // different files differ in some folder, or one has more of them.
     std::map<std::string, std::vector<std::string>> folders_of;
