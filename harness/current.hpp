@@ -1,4 +1,5 @@
-// The only thread-local of the engine: the execution running on this thread.
+// The thread-local the hot path reads: the execution running on this thread
+// (the other, the stop request of harness::interruption_point, is in explore.hpp).
 // Null outside a run, where preemption points do nothing, so code under test
 // also runs plainly (sequential tests, benchmarks).
 #pragma once

@@ -298,6 +298,11 @@ void Execution::apply_stop(const Stop& stop) {
   stop_kind_ = stop.kind;
 }
 
+void Execution::stop(const Stop& stop) {
+  apply_stop(stop);
+  fail(outcome_.kind, outcome_.message);  // leaves the fiber; the outcome is already set
+}
+
 void Execution::fail(OutcomeKind kind, std::string message) {
   set_failure(kind, std::move(message));
   if (current_ != nullptr && !tearing_down_) {

@@ -71,6 +71,9 @@ class Execution {
   /// Ends the execution with a failure. From a fiber it never returns (the
   /// fiber is abandoned and unwound when the run ends); on the host it throws.
   [[noreturn]] void fail(OutcomeKind kind, std::string message);
+  /// Ends the execution as the strategy would with `stop` (an interruption
+  /// point uses it); never returns, as fail().
+  [[noreturn]] void stop(const Stop& stop);
   /// As fail(), but on the host it records the failure and returns.
   void report_failure(OutcomeKind kind, std::string message);
   ObjectId register_object(std::string_view kind, std::string name);

@@ -60,11 +60,19 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
       report.interrupted = true;
       break;
     }
-    const Outcome& outcome = execution.run(program, strategy, run_settings);
+    const Outcome& outcome = [&]() -> const Outcome& {
+      const InterruptionScope interruptible(settings.stop);
+      return execution.run(program, strategy, run_settings);
+    }();
     if (outcome.kind == OutcomeKind::kPruned) {
       if (execution.stop_kind() == StopKind::kOtherShard) continue;  // not ours: not counted at all
+      if (execution.stop_kind() == StopKind::kInterrupted) {
+        report.interrupted = true;  // cut short by a stop request: not counted
+        break;
+      }
       ++report.pruned;
       ++progress.executions;
+      if (settings.on_execution && !settings.on_execution(strategy, outcome)) break;
       continue;
     }
     auto [it, inserted] = classes.try_emplace(outcome);
@@ -95,6 +103,7 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
     if (!outcome.ok()) ++progress.failures;
     progress.classes = classes.size();
     if (settings.progress && progress.executions % settings.progress_every == 0) settings.progress(progress);
+    if (settings.on_execution && !settings.on_execution(strategy, outcome)) break;
     if (settings.stop_at_first_failure && !outcome.ok()) break;
   }
   if (settings.progress) settings.progress(progress);

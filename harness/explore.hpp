@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/fiber/stack_pool.hpp"
@@ -37,6 +38,10 @@ struct ExploreSettings {
   /// Sees every step of every execution, beside the strategy (a tool that
   /// lists points). Null: none.
   StepObserver* watcher = nullptr;
+  /// Called after each execution that counts (pruned ones too), with the
+  /// strategy that ran it and its outcome; false ends the exploration (not
+  /// as interrupted). For explore_parallel_capped.
+  std::function<bool(const Strategy&, const Outcome&)> on_execution;
 };
 
 struct OutcomeClass {
@@ -63,6 +68,31 @@ struct Report {
 };
 
 Report explore(const Program& program, Strategy& strategy, StackPool& stacks, const ExploreSettings& settings);
+
+/// The stop reason of an execution cut short by harness::interruption_point()
+/// after a stop request: it ends as kPruned and is not counted.
+inline constexpr std::string_view kInterruptedExecution = "interrupted";
+
+namespace detail {
+extern thread_local constinit const std::atomic<bool>* tl_stop_request;
+}  // namespace detail
+
+/// While alive, harness::interruption_point() on this thread ends the
+/// running execution once `*stop` reads true (null: never). explore() opens
+/// one around each execution it runs; other loops that run executions (the
+/// shrinker's) may too.
+class InterruptionScope {
+ public:
+  explicit InterruptionScope(const std::atomic<bool>* stop) : previous_(detail::tl_stop_request) {
+    detail::tl_stop_request = stop;
+  }
+  ~InterruptionScope() { detail::tl_stop_request = previous_; }
+  InterruptionScope(const InterruptionScope&) = delete;
+  InterruptionScope& operator=(const InterruptionScope&) = delete;
+
+ private:
+  const std::atomic<bool>* previous_;
+};
 
 /// Runs `decisions` again with the event log on and returns the trace.
 /// `provenance` goes into the trace header as it is.

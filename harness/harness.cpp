@@ -2,11 +2,23 @@
 
 #include "harness/current.hpp"
 #include "harness/execution.hpp"
+#include "harness/explore.hpp"
 
 namespace harness {
 
+namespace detail {
+thread_local constinit const std::atomic<bool>* tl_stop_request = nullptr;
+}  // namespace detail
+
 void point(const Operation& operation) {
-  if (Execution* execution = current_execution()) execution->point(operation);
+  if (Execution* execution = current_execution()) {
+    // A stop request (Ctrl-C) ends the execution here, uncounted, rather
+    // than after its last step: one may be long (a big --max-steps).
+    if (const std::atomic<bool>* stop = detail::tl_stop_request;
+        stop != nullptr && stop->load(std::memory_order_relaxed)) [[unlikely]]
+      interruption_point();
+    execution->point(operation);
+  }
 }
 
 JoinHandle go(std::string name, std::function<void()> body) {
@@ -59,6 +71,14 @@ void note(std::string detail) {
 }
 
 bool in_execution() { return current_execution() != nullptr; }
+
+void interruption_point() {
+  const std::atomic<bool>* stop = detail::tl_stop_request;
+  if (stop == nullptr || !stop->load(std::memory_order_relaxed)) return;
+  Execution* execution = current_execution();
+  if (execution == nullptr || execution->tearing_down()) return;
+  execution->stop(Stop{StopKind::kInterrupted, std::string(kInterruptedExecution)});
+}
 
 ObjectId ObjectRef::id() {
   Execution* execution = current_execution();

@@ -78,6 +78,13 @@ void note(std::string detail);
 
 bool in_execution();
 
+/// For code that can run long without reaching a preemption point (an
+/// interpreter's loop): when the exploration was asked to stop (Ctrl-C),
+/// ends the running execution at once; it is not counted. A no-op when no
+/// stop was asked, outside an exploration, and while a trace is recorded or
+/// replayed. Cheap: one thread-local read. (Every point() does the same.)
+void interruption_point();
+
 /// A shared object's identity within the current execution, registered on
 /// first use. Shims hold one; objects are numbered in order of first use.
 class ObjectRef {

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <thread>
 
 namespace harness {
@@ -72,6 +75,170 @@ Report explore_parallel(const Program& program, const StrategyFactory& make_stra
   }
   for (auto& w : workers) w.join();
   return merge_reports(std::move(parts));
+}
+
+namespace {
+
+/// One execution of a worker, as the merger sees it.
+struct Entry {
+  std::vector<std::uint64_t> key;
+  std::uint32_t outcome = 0;  ///< index into the worker's outcome table
+};
+
+struct Stream {
+  std::deque<Entry> entries;
+  std::vector<Outcome> outcomes;  ///< the worker's outcome table
+  bool ended = false;
+  bool exhausted = false;
+  bool interrupted = false;
+};
+
+}  // namespace
+
+Report explore_parallel_capped(const Program& program, const StrategyFactory& make_strategy, Shard shard,
+                               std::uint32_t threads, std::uint64_t cap, const ExploreSettings& settings) {
+  threads = std::max<std::uint32_t>(threads, 1);
+  if (threads == 1) return explore_parallel(program, make_strategy, shard, 1, settings);
+  constexpr std::size_t kBatch = 64;
+  constexpr std::size_t kQueued = 4096;  // per worker: it waits for the merger beyond this
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<Stream> streams(threads);
+  bool done = false;  // the merger knows its answer: workers stop
+  std::vector<Report> parts(threads);
+  std::vector<std::thread> workers;
+  for (std::uint32_t t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      const Shard mine{shard.index, shard.count, t, threads};
+      std::unique_ptr<Strategy> strategy = make_strategy(mine);
+      StackPool stacks;
+      std::map<Outcome, std::uint32_t> ids;
+      std::vector<Outcome> fresh;  // outcomes first met since the last flush
+      std::vector<Entry> batch;
+      auto flush = [&] {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return done || streams[t].entries.size() < kQueued; });
+        if (done) return false;
+        for (Outcome& o : fresh) streams[t].outcomes.push_back(std::move(o));
+        for (Entry& e : batch) streams[t].entries.push_back(std::move(e));
+        fresh.clear();
+        batch.clear();
+        changed.notify_all();
+        return true;
+      };
+      ExploreSettings local = settings;
+      local.progress = nullptr;
+      local.on_execution = [&](const Strategy& s, const Outcome& outcome) {
+        auto [it, inserted] = ids.try_emplace(outcome, static_cast<std::uint32_t>(ids.size()));
+        if (inserted) fresh.push_back(outcome);
+        batch.push_back(Entry{s.position().order_key, it->second});
+        return batch.size() < kBatch || flush();
+      };
+      parts[t] = explore(program, *strategy, stacks, local);
+      if (!batch.empty() || !fresh.empty()) flush();
+      std::lock_guard lock(mutex);
+      streams[t].ended = true;
+      streams[t].exhausted = parts[t].exhausted;
+      streams[t].interrupted = parts[t].interrupted;
+      changed.notify_all();
+    });
+  }
+
+  // The merger: takes the executions in key order, the first `cap` of them.
+  std::map<Outcome, std::pair<std::uint64_t, std::uint64_t>> counted;  // outcome -> (count, first rank)
+  std::uint64_t executions = 0, pruned = 0;
+  bool exhausted = false, interrupted = false;
+  {
+    std::unique_lock lock(mutex);
+    auto ready = [&] {
+      for (const Stream& s : streams)
+        if (!s.ended && s.entries.empty()) return false;
+      return true;
+    };
+    for (;;) {
+      while (!ready()) {
+        if (settings.progress) {
+          changed.wait_for(lock, std::chrono::milliseconds(200));
+          Progress p;
+          p.executions = executions + pruned;
+          for (const auto& [outcome, c] : counted) p.failures += outcome.ok() ? 0 : c.first;
+          p.classes = counted.size();
+          lock.unlock();
+          settings.progress(p);
+          lock.lock();
+        } else {
+          changed.wait(lock);
+        }
+      }
+      std::optional<std::uint32_t> next;
+      bool cut = false;
+      for (std::uint32_t t = 0; t < threads; ++t) {
+        const Stream& s = streams[t];
+        if (s.entries.empty()) {
+          // Ended: with its part done, or stopped early (the user's stop),
+          // when nothing after its last entry can be claimed.
+          cut = cut || (!s.exhausted && s.interrupted);
+          continue;
+        }
+        if (!next || s.entries.front().key < streams[*next].entries.front().key) next = t;
+      }
+      if (cut) {
+        interrupted = true;
+        break;
+      }
+      if (!next) {  // every worker ended, all taken: the space (its part) is done
+        exhausted = true;
+        for (const Stream& s : streams) exhausted = exhausted && s.exhausted;
+        break;
+      }
+      if (executions + pruned == cap) break;  // one more exists: not exhausted
+      Stream& s = streams[*next];
+      const Outcome& outcome = s.outcomes[s.entries.front().outcome];
+      if (outcome.kind == OutcomeKind::kPruned) {
+        ++pruned;
+      } else {
+        auto [it, inserted] = counted.try_emplace(outcome, 0, executions + pruned);
+        ++it->second.first;
+        ++executions;
+      }
+      s.entries.pop_front();
+      changed.notify_all();
+    }
+    done = true;
+    changed.notify_all();
+  }
+  for (auto& w : workers) w.join();
+  for (const Report& part : parts) interrupted = interrupted || part.interrupted;
+
+  // Each class: the count among the first `cap`, and the execution with the
+  // smallest key, which is among them.
+  Report merged;
+  merged.program = parts.front().program;
+  merged.provenance = parts.front().provenance;
+  merged.executions = executions + pruned;
+  merged.pruned = pruned;
+  merged.exhausted = exhausted && !interrupted;
+  merged.interrupted = interrupted;
+  std::map<Outcome, OutcomeClass> classes;
+  for (Report& part : parts)
+    for (OutcomeClass& c : part.classes) {
+      if (!counted.contains(c.outcome)) continue;
+      auto [it, inserted] = classes.try_emplace(c.outcome, c);
+      if (!inserted && c.first_key < it->second.first_key) it->second = std::move(c);
+    }
+  for (auto& [outcome, c] : classes) {
+    c.count = counted.at(outcome).first;
+    c.first_execution = counted.at(outcome).second;
+    merged.classes.push_back(std::move(c));
+  }
+  if (settings.progress) {
+    Progress p;
+    p.executions = merged.executions;
+    p.failures = merged.failures();
+    p.classes = merged.classes.size();
+    settings.progress(p);
+  }
+  return merged;
 }
 
 }  // namespace harness

@@ -28,4 +28,13 @@ using StrategyFactory = std::function<std::unique_ptr<Strategy>(Shard)>;
 Report explore_parallel(const Program& program, const StrategyFactory& make_strategy, Shard shard,
                         std::uint32_t threads, const ExploreSettings& settings);
 
+/// As explore_parallel, for a strategy that runs the executions of its part
+/// in order_key() order and stops after `cap` of them (dfs): the report is
+/// that of the first `cap` executions of `shard` in that order, which is
+/// what one thread reports, whatever the number of threads. The threads'
+/// executions are merged in key order as they come; each thread runs at
+/// most `cap` of its own, and all stop once the first `cap` are known.
+Report explore_parallel_capped(const Program& program, const StrategyFactory& make_strategy, Shard shard,
+                               std::uint32_t threads, std::uint64_t cap, const ExploreSettings& settings);
+
 }  // namespace harness

@@ -23,7 +23,6 @@ bool DfsStrategy::begin_execution() {
   shard_stage_ = 0;
   shard_key_ = 0;
   shard_prefixes_ = 1;
-  ++executions_;
   return true;
 }
 
@@ -122,6 +121,7 @@ Answer<std::uint64_t> DfsStrategy::choose_data(const DataChoice& choice) {
 std::optional<Stop> DfsStrategy::end_execution(const Outcome& outcome) {
   if (outcome.kind == OutcomeKind::kPruned) return std::nullopt;
   if (!short_execution_in_shard()) return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};
+  ++executions_;  // the cap counts this part's executions only
   // Every branch of the replayed prefix must be met again; a run that ends
   // before reaching them took another path with the same choices.
   if (outcome.kind == OutcomeKind::kDivergence || depth_ >= path_.size()) return std::nullopt;

@@ -25,7 +25,9 @@ namespace harness {
 
 struct DfsSettings {
   std::optional<std::uint32_t> preemption_bound;   ///< none: unbounded
-  std::uint64_t max_executions = UINT64_MAX;        ///< cap; exhausted() tells if the space was covered
+  /// Cap on the executions of this shard (or thread part): those cut short
+  /// as another part's do not count. exhausted() tells if the part was covered.
+  std::uint64_t max_executions = UINT64_MAX;
   /// Explore only this shard of the space. Executions are split by the
   /// alternatives taken at their first branches (until there are at least
   /// as many prefixes as shards): prefix p belongs to shard p mod count. A

@@ -83,6 +83,9 @@ enum class StopKind : unsigned char {
   /// The program did not do what the strategy expected (a replay that left
   /// its trace, nondeterminism dfs noticed): the outcome is kDivergence.
   kDivergence,
+  /// A stop request (Ctrl-C) cut the run short: not counted, and the
+  /// exploration ends as interrupted.
+  kInterrupted,
 };
 struct Stop {
   StopKind kind = StopKind::kDivergence;

@@ -116,3 +116,25 @@ TEST_CASE("the report is the same on any number of threads", "[parallel]") {
   CHECK(summary(explore_parallel(program, dfs, Shard{1, 3}, 2, ExploreSettings{})) ==
         summary(explore_parallel(program, dfs, Shard{1, 3}, 1, ExploreSettings{})));
 }
+
+TEST_CASE("capped dfs reports the first executions in dfs order on any number of threads", "[parallel]") {
+  const Program program = examples::lost_update(3, false);
+  DfsStrategy everything;
+  StackPool stacks;
+  const std::uint64_t space = explore(program, everything, stacks, ExploreSettings{}).executions;
+  for (std::uint64_t cap : {1u, 7u, 100u, 923u, 924u, 925u, 100000u}) {
+    const StrategyFactory dfs = [cap](Shard shard) {
+      return std::make_unique<DfsStrategy>(DfsSettings{std::nullopt, cap, shard});
+    };
+    const Report one = explore_parallel_capped(program, dfs, Shard{}, 1, cap, ExploreSettings{});
+    CHECK(one.executions == std::min(cap, space));
+    CHECK(one.exhausted == (cap >= space));
+    for (std::uint32_t threads : {2u, 3u, 5u}) {
+      INFO("cap " << cap << ", " << threads << " threads");
+      CHECK(summary(explore_parallel_capped(program, dfs, Shard{}, threads, cap, ExploreSettings{})) == summary(one));
+    }
+    // A shard's part, capped, on threads: what one thread gives for it.
+    CHECK(summary(explore_parallel_capped(program, dfs, Shard{1, 3}, 3, cap, ExploreSettings{})) ==
+          summary(explore_parallel_capped(program, dfs, Shard{1, 3}, 1, cap, ExploreSettings{})));
+  }
+}

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Ctrl-C stops a long exploration cleanly: exit 130, the report so far is
-# printed, and the failing traces found are saved.
+# printed, and the failing traces found are saved. The execution under way
+# ends at its next preemption point, however long it would run; a second
+# Ctrl-C stops the rest (shrinking) at once and still writes the report,
+# the JSON report and the traces.
 # Usage: ctrl_c.sh <interleave binary> <scratch dir>
 set -u
 cli=$1 work=$2
@@ -32,4 +35,65 @@ grep -q "(interrupted)" "$work/out" || fail "the report does not say it was inte
 grep -q "fatal: concurrent map writes" "$work/out" || fail "the report so far lacks the outcome classes"
 [ -f "$work/traces/long.fatal.trace" ] || fail "the failing trace was not saved"
 "$cli" replay "$work/traces/long.fatal.trace" --check > /dev/null || fail "the saved trace does not replay"
+
+# Waits up to $2 seconds for process $1; fails if it is still running.
+ends_within() {
+  for _ in $(seq 1 $(($2 * 10))); do
+    kill -0 "$1" 2> /dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$1" 2> /dev/null
+  fail "still running $2 s after $3"
+}
+# One goroutine loops through preemption points for a very long time after
+# the race: an execution can run for minutes.
+cat > "$work/steps.toml" <<'TOML'
+description = "A goroutine that loops through many preemption points"
+[map]
+kind = "go"
+[[goroutine]]
+name = "a"
+ops = ["put 1 1", "for i in 0..1000000000000: get 1"]
+[[goroutine]]
+name = "b"
+ops = ["put 2 2"]
+[expect]
+reach = ["fatal"]
+[explore]
+executions = 100000000000
+max_steps = 200000
+TOML
+# The first Ctrl-C ends the execution under way at its next preemption point.
+"$cli" run "$work/steps.toml" --strategy random --max-steps 1000000000000 > "$work/out" 2> "$work/err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+ends_within "$pid" 3 "the first Ctrl-C, in a long execution"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 130 ] || fail "long execution: expected exit 130, got $rc"
+grep -q "(interrupted)" "$work/out" || fail "long execution: the report does not say it was interrupted"
+
+# After the first Ctrl-C the failing traces are shrunk, which takes long
+# here; a second Ctrl-C stops that at once and still writes everything.
+rm -rf "$work/traces"
+"$cli" run "$work/steps.toml" --strategy random --shrink --save-traces "$work/traces" --json "$work/report.json" \
+  > "$work/out" 2> "$work/err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+sleep 1.5
+kill -0 "$pid" 2> /dev/null || fail "shrinking did not take long enough to test a second Ctrl-C"
+kill -INT "$pid"
+ends_within "$pid" 2 "the second Ctrl-C"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 130 ] || fail "second Ctrl-C: expected exit 130, got $rc"
+grep -q "(interrupted)" "$work/out" || fail "second Ctrl-C: no report"
+grep -q "not shrunk: interrupted" "$work/out" || fail "second Ctrl-C: the report does not say shrinking stopped"
+grep -q '"interrupted": true' "$work/report.json" || fail "second Ctrl-C: the JSON report was not written"
+ls "$work"/traces/steps.fatal*.trace > /dev/null 2>&1 || fail "second Ctrl-C: the failing traces were not saved"
+for trace in "$work"/traces/steps.fatal*.trace; do
+  "$cli" replay "$trace" --check > /dev/null || fail "second Ctrl-C: $trace does not replay"
+done
 echo "ctrl_c: ok"

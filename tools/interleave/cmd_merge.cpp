@@ -1,7 +1,9 @@
 // interleave merge: the shards' JSON reports combined into the report of the
-// unsharded run, with each scenario's expectation judged on the whole.
-#include <fstream>
+// whole run, with each scenario's expectation judged on the whole. An
+// incomplete or overlapping set of shards is refused unless --partial asks
+// for a partial merge, which judges nothing and claims no exhausted space.
 #include <iostream>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -11,73 +13,81 @@
 #include "tools/interleave/json_report.hpp"
 
 namespace interleave {
-namespace {
 
-/// The parts of a harness::Report that judging needs, from a JSON entry.
-harness::Report report_of(const Json& scenario) {
-  harness::Report report;
-  report.executions = scenario.at("executions").get<std::uint64_t>();
-  report.pruned = scenario.at("pruned").get<std::uint64_t>();
-  report.exhausted = scenario.at("exhausted").get<bool>();
-  report.interrupted = scenario.at("interrupted").get<bool>();
-  for (const Json& entry : scenario.at("outcomes")) {
-    harness::OutcomeClass c;
-    c.outcome = outcome_of(entry);
-    c.count = entry.at("count").get<std::uint64_t>();
-    report.classes.push_back(std::move(c));
-  }
-  return report;
-}
-
-}  // namespace
-
-int cmd_merge(const std::vector<std::string>& report_paths, const std::optional<std::string>& json_path) {
-  std::vector<Json> reports;
+int cmd_merge(const std::vector<std::string>& report_paths, const std::optional<std::string>& json_path, bool partial) {
+  std::vector<RunReport> reports;
   for (const std::string& path : report_paths) {
     try {
-      reports.push_back(Json::parse(harness::read_file(path)));
+      reports.push_back(run_report_of(Json::parse(harness::read_file(path))));
     } catch (const std::exception& error) {
-      std::cerr << fmt::format("interleave: {}: not a JSON report: {}\n", path, error.what());
+      std::cerr << fmt::format("interleave: {}: not a JSON report of interleave: {}\n", path, error.what());
       return kExitBadInput;
     }
   }
-  Json merged;
+  // The shards must fit together: one split, each shard once, all of them.
+  const std::uint32_t count = reports.front().shards.count;
+  std::map<std::uint32_t, std::string> given;  // shard -> the report that has it
+  for (std::size_t r = 0; r < reports.size(); ++r) {
+    if (reports[r].shards.count != count) {
+      std::cerr << fmt::format("interleave: {} splits the space into {} shard(s), {} into {}: not parts of one run\n",
+                               report_paths[r], reports[r].shards.count, report_paths[0], count);
+      return kExitBadInput;
+    }
+    for (std::uint32_t k : reports[r].shards.indices) {
+      if (auto [it, fresh] = given.emplace(k, report_paths[r]); !fresh) {
+        std::cerr << fmt::format("interleave: shard {}/{} is given twice: in {} and in {}\n", k, count, it->second,
+                                 report_paths[r]);
+        return kExitBadInput;
+      }
+    }
+  }
+  if (given.size() < count && !partial) {
+    std::string missing;
+    std::size_t n = 0;
+    for (std::uint32_t k = 0; k < count; ++k)
+      if (!given.contains(k)) missing += fmt::format("{}{}/{}", n++ == 0 ? "" : ", ", k, count);
+    std::cerr << fmt::format(
+        "interleave: an incomplete set of shard reports: shard{} {} {} missing. Merge every shard's report, or pass "
+        "--partial for a partial merge (which judges no expectation)\n",
+        n == 1 ? "" : "s", missing, n == 1 ? "is" : "are");
+    return kExitBadInput;
+  }
+  RunReport merged;
   try {
-    merged = merge_reports(reports);
+    merged = merge_runs(reports);
   } catch (const std::exception& error) {
     std::cerr << fmt::format("interleave: cannot merge these reports: {}\n", error.what());
     return kExitBadInput;
   }
   std::ostream& out = json_path == "-" ? std::cerr : std::cout;
-  std::uint64_t held = 0, failed = 0;
-  for (Json& scenario : merged["scenarios"]) {
-    const std::string path = scenario["path"].get<std::string>();
-    const std::optional<Scenario> loaded = load_or_report(path);
-    if (!loaded) return kExitBadInput;
-    if (loaded->content_hash != scenario["scenario_hash"].get<std::string>()) {
-      std::cerr << fmt::format("interleave: {} changed since the shards ran: re-run them\n", path);
-      return kExitBadInput;
+  std::uint64_t held = 0, failed = 0, not_judged = 0;
+  for (ScenarioReport& scenario : merged.scenarios) {
+    if (merged.shards.whole()) {
+      const std::optional<Scenario> loaded = load_or_report(scenario.path);
+      if (!loaded) return kExitBadInput;
+      if (loaded->content_hash != scenario.scenario_hash) {
+        std::cerr << fmt::format("interleave: {} changed since the shards ran: re-run them\n", scenario.path);
+        return kExitBadInput;
+      }
+      const Verdict verdict = judge(loaded->expect, harness_report(scenario));
+      scenario.judgement = verdict.held ? Judgement::kHeld : Judgement::kFailed;
+      scenario.failures = verdict.failures;
+      scenario.caveats = verdict.caveats;
     }
-    const Verdict verdict = judge(loaded->expect, report_of(scenario));
-    scenario["expectation"] = Json{{"held", verdict.held}, {"failures", verdict.failures}, {"caveats", verdict.caveats}};
-    (verdict.held ? held : failed) += 1;
-    out << fmt::format("{} — {}\n  explored: {} executions in {} shards{}\n  outcomes:\n", path, loaded->description,
-                       grouped(scenario["executions"].get<std::uint64_t>()), reports.size(),
-                       scenario["exhausted"].get<bool>() ? " (exhausted)" : "");
-    for (const Json& entry : scenario["outcomes"]) {
-      out << fmt::format("    {:>9}  {}\n", grouped(entry["count"].get<std::uint64_t>()),
-                         harness::describe(outcome_of(entry)));
-      if (!entry["trace"].is_null()) out << fmt::format("               trace: {}\n", entry["trace"].get<std::string>());
-    }
-    out << (verdict.held ? "  expectation: held\n" : "  expectation: FAILED\n");
-    for (const auto& why : verdict.failures) out << "    - " << why << "\n";
-    out << "\n";
+    (scenario.judgement == Judgement::kHeld ? held : scenario.judgement == Judgement::kFailed ? failed : not_judged) += 1;
+    print_scenario(out, scenario);
   }
-  merged["summary"]["held"] = held;
-  merged["summary"]["failed"] = failed;
-  out << fmt::format("{} scenarios merged from {} shards: {} held, {} failed\n", held + failed, reports.size(), held,
-                     failed);
-  if (json_path) write_json(*json_path, merged);
+  out << fmt::format("{} scenario{} merged from {} report{}: {} held, {} failed{}\n", merged.scenarios.size(),
+                     merged.scenarios.size() == 1 ? "" : "s", reports.size(), reports.size() == 1 ? "" : "s", held,
+                     failed, not_judged ? fmt::format(", {} not judged (a partial merge)", not_judged) : "");
+  if (json_path) {
+    try {
+      write_json(*json_path, to_json(merged));
+    } catch (const harness::IoError& error) {
+      std::cerr << "interleave: " << error.what() << "\n";
+      return kExitIoError;
+    }
+  }
   return failed > 0 ? kExitFailed : kExitHeld;
 }
 

@@ -105,7 +105,14 @@ int cmd_regress(const std::vector<std::string>& dirs_given, const std::optional<
   std::size_t passed = 0;
   for (const auto& c : cases) passed += c.failure.empty() ? 1 : 0;
   std::cout << fmt::format("{} passed, {} failed\n", passed, cases.size() - passed);
-  if (junit_path) harness::write_file_atomically(*junit_path, junit(cases));
+  if (junit_path) {
+    try {
+      harness::write_file_atomically(*junit_path, junit(cases));
+    } catch (const harness::IoError& error) {
+      std::cerr << "interleave: " << error.what() << "\n";
+      return kExitIoError;
+    }
+  }
   return worst;
 }
 

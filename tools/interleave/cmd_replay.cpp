@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/explore.hpp"
+#include "harness/trace/atomic_file.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
 #include "tools/interleave/timeline.hpp"
@@ -30,13 +31,17 @@ void print_header(const harness::Trace& trace) {
 }
 
 /// The scenario file a trace names: as recorded (relative to the current
-/// directory), else relative to the folder above the trace's folder.
+/// directory), else relative to the nearest folder above the trace's folder
+/// where it exists (a trace saved under traces/ or, for scenarios that share
+/// a name, under traces/<folder>/).
 std::string scenario_path(const harness::Trace& trace, const std::string& trace_path) {
   namespace fs = std::filesystem;
   const std::string recorded = harness::provenance_value(trace, "scenario");
-  if (recorded.empty() || fs::exists(recorded)) return recorded;
-  const fs::path beside = fs::absolute(trace_path).parent_path().parent_path() / recorded;
-  return fs::exists(beside) ? beside.string() : recorded;
+  if (recorded.empty() || fs::exists(recorded) || fs::path(recorded).is_absolute()) return recorded;
+  const fs::path folder = fs::absolute(trace_path).parent_path();
+  for (fs::path above = folder.parent_path(); above.has_relative_path(); above = above.parent_path())
+    if (const fs::path beside = above / recorded; fs::exists(beside)) return beside.string();
+  return recorded;
 }
 
 }  // namespace
@@ -96,8 +101,19 @@ int cmd_replay(const std::string& trace_path, bool check) {
   std::cout << (same_outcome ? fmt::format("outcome confirmed: {}\n", harness::describe(trace->outcome))
                              : fmt::format("outcome NOT reproduced: the trace says '{}', the replay gives '{}'\n",
                                            harness::describe(trace->outcome), harness::describe(result.trace.outcome)));
-  std::cout << (result.identical ? "trace reproduced byte for byte\n" : "trace NOT reproduced byte for byte\n");
-  if (result.identical) return kExitHeld;
+  // Byte for byte means the file's own bytes: the reader accepts spellings
+  // the writer never produces (a missing final newline, "fiber=00", a doubled
+  // space), so comparing two re-written traces would call those identical.
+  std::string file_bytes;
+  try {
+    file_bytes = harness::read_file(trace_path);
+  } catch (const std::exception& error) {
+    std::cerr << "interleave: " << error.what() << "\n";
+    return kExitBadInput;
+  }
+  const bool identical = result.identical && harness::write_trace(result.trace) == file_bytes;
+  std::cout << (identical ? "trace reproduced byte for byte\n" : "trace NOT reproduced byte for byte\n");
+  if (identical) return kExitHeld;
   return check ? kExitReplayMismatch : kExitFailed;
 }
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/trace/atomic_file.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
 #include "tools/interleave/json_report.hpp"
@@ -41,43 +42,21 @@ std::optional<Scenario> load_or_report(const std::string& path) {
   }
 }
 
-namespace {
-
-void print_run(std::ostream& out, const Scenario& scenario, const ScenarioRun& run) {
-  out << fmt::format("{} — {}\n", scenario.path, scenario.description);
-  out << fmt::format("  explored: {} executions, {}{}\n", grouped(run.report.executions), run.strategy_summary,
-                           run.report.interrupted ? " (interrupted)" : "");
-  out << "  outcomes:\n";
-  for (const auto& c : run.report.classes) {
-    std::string line = fmt::format("    {:>9}  {}", grouped(c.count), harness::describe(c.outcome));
-    for (const SavedTrace& t : run.traces)
-      if (t.outcome == c.outcome) {
-        line += fmt::format("\n               trace: {}  (replay: interleave replay {})", t.path, t.path);
-        if (!t.shrink_note.empty()) line += fmt::format("\n               {}", t.shrink_note);
-      }
-    out << line << "\n";
-  }
-  if (run.verdict.held) {
-    out << "  expectation: held";
-    for (const auto& caveat : run.verdict.caveats) out << " (" << caveat << ")";
-    out << "\n";
-  } else {
-    out << "  expectation: FAILED\n";
-    for (const auto& why : run.verdict.failures) out << "    - " << why << "\n";
-  }
-  out << "\n";
-}
-
-}  // namespace
-
 int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overrides,
             const std::optional<std::string>& traces_dir, const std::optional<std::string>& json_path) {
-  std::vector<Json> json_scenarios;
-  auto flush_json = [&] {
-    if (!json_path) return;
-    const std::string shard =
-        overrides.shard ? fmt::format("{}/{}", overrides.shard->index, overrides.shard->count) : "";
-    write_json(*json_path, report_json(json_scenarios, shard));
+  RunReport report;
+  if (overrides.shard) report.shards = ShardSet{overrides.shard->count, {overrides.shard->index}};
+  std::vector<std::string> io_errors;  // files that could not be written: exit 4, after the report
+  auto finish = [&](int code) {
+    if (json_path) {
+      try {
+        write_json(*json_path, to_json(report));
+      } catch (const harness::IoError& error) {
+        io_errors.push_back(error.what());
+      }
+    }
+    for (const std::string& error : io_errors) std::cerr << "interleave: " << error << "\n";
+    return io_errors.empty() ? code : kExitIoError;
   };
   // With the JSON report on standard output, the text report goes to stderr.
   std::ostream& out = json_path == "-" ? std::cerr : std::cout;
@@ -92,29 +71,33 @@ int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overr
     std::cerr << "interleave: no scenario files (*.toml) found\n";
     return kExitBadInput;
   }
-  int held = 0, failed = 0, bad = 0;
+  int held = 0, failed = 0, not_judged = 0, bad = 0;
   const bool progress = ::isatty(STDERR_FILENO) != 0;
-  for (const std::string& file : files) {
+  const std::vector<std::string> stems = trace_stems(files);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string& file = files[i];
     const std::optional<Scenario> scenario = load_or_report(file);
     if (!scenario) {
       ++bad;
       continue;
     }
-    const ScenarioRun run = run_scenario(*scenario, overrides, traces_dir, progress);
-    print_run(out, *scenario, run);
-    json_scenarios.push_back(scenario_json(*scenario, run));
+    const ScenarioRun run = run_scenario(*scenario, overrides, traces_dir, progress, stems[i]);
+    report.scenarios.push_back(scenario_report(*scenario, run, report.shards));
+    print_scenario(out, report.scenarios.back());
+    for (const SavedTrace& t : run.traces)
+      if (!t.error.empty()) io_errors.push_back(t.error);
     if (run.report.interrupted) {
-      flush_json();
       out << "interrupted: the report above covers what was explored; remaining scenarios skipped\n";
-      return kExitInterrupted;
+      return finish(kExitInterrupted);
     }
-    (run.verdict.held ? held : failed) += 1;
+    const Judgement judgement = report.scenarios.back().judgement;
+    (judgement == Judgement::kHeld ? held : judgement == Judgement::kFailed ? failed : not_judged) += 1;
   }
-  out << fmt::format("{} scenario{}: {} held, {} failed{}\n", files.size(), files.size() == 1 ? "" : "s", held, failed,
+  out << fmt::format("{} scenario{}: {} held, {} failed{}{}\n", files.size(), files.size() == 1 ? "" : "s", held, failed,
+                     not_judged ? fmt::format(", {} not judged (a shard: merge every shard's report)", not_judged) : "",
                      bad ? fmt::format(", {} could not be read", bad) : "");
-  flush_json();
-  if (bad > 0) return kExitBadInput;
-  return failed > 0 ? kExitFailed : kExitHeld;
+  if (bad > 0) return finish(kExitBadInput);
+  return finish(failed > 0 ? kExitFailed : kExitHeld);
 }
 
 }  // namespace interleave

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/trace/atomic_file.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
 #include "tools/interleave/shrink.hpp"
@@ -30,8 +31,7 @@ int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& 
     std::filesystem::path p(trace_path);
     target = (p.parent_path() / (p.stem().string() + ".shrunk.trace")).string();
   }
-  if (const auto folder = std::filesystem::path(target).parent_path(); !folder.empty())
-    std::filesystem::create_directories(folder);
+  harness::create_folders(std::filesystem::path(target).parent_path().string());
   std::string operations_note;
   if (!keep_operations) {
     // Then fewer operations: the smaller scenario is written beside the trace.
@@ -44,13 +44,13 @@ int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& 
                                     fewer->operations_before, fewer->operations_after, fewer->scenario_path);
     }
   }
-  harness::save_trace(target, result.trace);
   std::cout << render_timeline(result.trace);
   std::cout << fmt::format("shrunk {}: {} preemptions, {} steps -> {} preemptions, {} steps{}\n", trace_path,
                            result.before.preemptions, result.before.steps, result.after.preemptions,
                            result.after.steps,
                            result.exhaustive ? "" : " (a bound's space exceeded the budget: maybe not minimal)");
   if (!operations_note.empty()) std::cout << operations_note.substr(1) << "\n";
+  harness::save_trace(target, result.trace);  // a failure is reported by main (exit 4), after the report
   std::cout << fmt::format("saved {}  (replay: interleave replay {})\n", target, target);
   return kExitHeld;
 }

@@ -12,7 +12,7 @@ namespace interleave {
 
 int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overrides,
             const std::optional<std::string>& traces_dir, const std::optional<std::string>& json_path = std::nullopt);
-int cmd_merge(const std::vector<std::string>& report_paths, const std::optional<std::string>& json_path);
+int cmd_merge(const std::vector<std::string>& report_paths, const std::optional<std::string>& json_path, bool partial);
 int cmd_points(const std::string& path, const ExploreOverrides& overrides);
 int cmd_replay(const std::string& trace_path, bool check);
 int cmd_show(const std::string& trace_path);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/log.hpp"
+#include "harness/trace/atomic_file.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
 #include "tools/interleave/interrupt.hpp"
@@ -14,9 +15,11 @@
 namespace {
 
 constexpr const char* kExitCodesHelp =
-    "Exit codes: 0 every expectation held (replay: the trace was reproduced), 1 an expectation failed, "
-    "2 bad input (a scenario, trace or option is wrong), 3 a replay did not reproduce its trace, "
-    "130 interrupted by Ctrl-C (the report so far was printed and the traces found were saved).";
+    "Exit codes: 0 every expectation held (replay: the trace was reproduced; a shard or a partial merge: none "
+    "failed, none judged), 1 an expectation failed, 2 bad input (a scenario, trace, report or option is wrong), "
+    "3 a replay did not reproduce its trace, 4 a file could not be written (the report was still printed), "
+    "70 a goroutine overflowed its stack, 130 interrupted by Ctrl-C (the report so far was printed and the "
+    "traces found were saved).";
 
 /// Parses "K/N" (0 <= K < N) for --shard.
 std::string parse_shard(const std::string& text, interleave::ExploreOverrides& o) {
@@ -43,7 +46,10 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
       ->check(CLI::IsMember({"dfs", "random", "pct"}));
   app.add_option("--seed", o.seed, "seed for random and pct (default 1)");
   app.add_option("--executions", o.executions,
-                 fmt::format("budget of executions (default {})", interleave::kDefaultBudget))
+                 fmt::format("budget of executions of each strategy (default {}); the default mix, when dfs does "
+                             "not exhaust the space within it, then runs pct and random with it again (half each): "
+                             "up to twice it in all",
+                             interleave::kDefaultBudget))
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   app.add_option("--preemption-bound", o.preemption_bound, "dfs: at most this many preemptions per schedule");
   app.add_flag("--dpor", o.dpor,
@@ -64,6 +70,23 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
                  fmt::format("steps after which an execution counts as a livelock (default {})",
                              interleave::kDefaultMaxSteps))
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+}
+
+/// Options that would have no effect together are refused rather than
+/// silently ignored. Returns the complaint, or "".
+std::string conflicting_run_options(const interleave::ExploreOverrides& o, bool save_traces) {
+  const std::string strategy = o.strategy.value_or("");
+  if (strategy == "dfs" && o.seed) return "--seed has no effect with --strategy dfs (it seeds random, pct and the default mix)";
+  if ((strategy == "dfs" || strategy == "random") && o.depth)
+    return fmt::format("--depth has no effect with --strategy {} (it is pct's, and the default mix's)", strategy);
+  if ((strategy == "random" || strategy == "pct") && o.preemption_bound)
+    return fmt::format("--preemption-bound has no effect with --strategy {} (it bounds dfs)", strategy);
+  if ((strategy == "random" || strategy == "pct") && o.dpor)
+    return fmt::format("--dpor has no effect with --strategy {} (it reduces dfs)", strategy);
+  if (o.dpor && o.shard) return "--dpor cannot be sharded: its backtrack sets span the whole tree (drop --shard)";
+  if (o.dpor && o.threads > 1) return "--dpor explores on one thread: -j has no effect with it";
+  if (o.shrink && !save_traces) return "--shrink shrinks the traces that --save-traces saves: give --save-traces DIR";
+  return {};
 }
 
 }  // namespace
@@ -93,9 +116,20 @@ int main(int argc, char** argv) {
 
   interleave::ExploreOverrides points_overrides;
   std::string points_path;
-  CLI::App* points = app.add_subcommand("points", "list every preemption point a scenario's goroutines reach");
+  CLI::App* points = app.add_subcommand(
+      "points", "list every preemption point a scenario's goroutines reach, over every schedule dfs explores");
   points->add_option("scenario", points_path, "a scenario file")->required();
-  add_explore_options(*points, points_overrides);
+  points->add_option("--executions", points_overrides.executions,
+                     fmt::format("budget of dfs executions (default {})", interleave::kDefaultBudget))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  points->add_option("--preemption-bound", points_overrides.preemption_bound,
+                     "at most this many preemptions per schedule");
+  points->add_flag("--dpor", points_overrides.dpor,
+                   "dfs with partial-order reduction: one schedule per Mazurkiewicz trace, the same points");
+  points->add_option("--max-steps", points_overrides.max_steps,
+                     fmt::format("steps after which an execution counts as a livelock (default {})",
+                                 interleave::kDefaultMaxSteps))
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
 
   std::string replay_path;
   bool check = false;
@@ -110,6 +144,10 @@ int main(int argc, char** argv) {
                                                 "the unsharded run, and judge the expectations on it");
   merge->add_option("reports", merge_paths, "JSON reports of the shards")->required();
   merge->add_option("--json", merge_json, "write the merged JSON report here ('-' for standard output)");
+  bool partial = false;
+  merge->add_flag("--partial", partial,
+                  "merge a subset of the shards: judges no expectation and claims no exhausted space (without it, "
+                  "every shard's report must be given, each once)");
   merge->footer(kExitCodesHelp);
 
   std::string shrink_path;
@@ -154,18 +192,34 @@ int main(int argc, char** argv) {
     std::cerr << fmt::format("interleave: unknown --log-level '{}': expected one of {}\n", log_level, harness::kLogLevels);
     return interleave::kExitBadInput;
   }
+  if (*run) {
+    if (const std::string problem = conflicting_run_options(run_overrides, save_traces.has_value()); !problem.empty()) {
+      std::cerr << "interleave: run: " << problem << "\nRun 'interleave run --help' for usage.\n";
+      return interleave::kExitBadInput;
+    }
+  }
   interleave::install_interrupt_handler();
+  int code = interleave::kExitBadInput;
   try {
-    if (*run) return interleave::cmd_run(run_paths, run_overrides, save_traces, run_json);
-    if (*merge) return interleave::cmd_merge(merge_paths, merge_json);
-    if (*points) return interleave::cmd_points(points_path, points_overrides);
-    if (*replay) return interleave::cmd_replay(replay_path, check);
-    if (*show) return interleave::cmd_show(show_path);
-    if (*shrink) return interleave::cmd_shrink(shrink_path, shrink_output, shrink_budget, keep_operations);
-    if (*regress) return interleave::cmd_regress(regress_dirs, junit);
+    if (*run) code = interleave::cmd_run(run_paths, run_overrides, save_traces, run_json);
+    else if (*merge) code = interleave::cmd_merge(merge_paths, merge_json, partial);
+    else if (*points) code = interleave::cmd_points(points_path, points_overrides);
+    else if (*replay) code = interleave::cmd_replay(replay_path, check);
+    else if (*show) code = interleave::cmd_show(show_path);
+    else if (*shrink) code = interleave::cmd_shrink(shrink_path, shrink_output, shrink_budget, keep_operations);
+    else if (*regress) code = interleave::cmd_regress(regress_dirs, junit);
+  } catch (const harness::IoError& error) {
+    std::cout.flush();
+    std::cerr << "interleave: " << error.what() << "\n";
+    return interleave::kExitIoError;
   } catch (const std::exception& error) {
     std::cerr << "interleave: " << error.what() << "\n";
     return interleave::kExitFailed;
   }
-  return interleave::kExitBadInput;
+  // The report itself is output too: a full disk or a closed pipe is an I/O failure.
+  if (!std::cout.flush()) {
+    std::cerr << "interleave: could not write standard output\n";
+    return interleave::kExitIoError;
+  }
+  return code;
 }

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -16,6 +17,7 @@
 #include "harness/strategy/dpor.hpp"
 #include "harness/strategy/pct.hpp"
 #include "harness/strategy/random_walk.hpp"
+#include "harness/trace/atomic_file.hpp"
 #include "harness/trace/trace.hpp"
 #include "tools/interleave/interrupt.hpp"
 #include "tools/interleave/shrink.hpp"
@@ -57,10 +59,58 @@ void append_portfolio_run(harness::Report& into, harness::Report&& more) {
   into.exhausted = false;
 }
 
+/// Puts `phase` (0 dfs, 1 pct, 2 random) in front of each class's order key:
+/// the default mix meets the classes of dfs first, then pct's, then random's,
+/// and a merge of shards must order them so.
+harness::Report in_phase(harness::Report report, std::uint64_t phase) {
+  for (auto& c : report.classes) c.first_key.insert(c.first_key.begin(), phase);
+  return report;
+}
+
 }  // namespace
 
+std::vector<std::string> trace_stems(const std::vector<std::string>& files) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> stems;
+  std::map<std::string, std::vector<std::size_t>> by_stem;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    stems.push_back(fs::path(files[i]).stem().string());
+    by_stem[stems.back()].push_back(i);
+  }
+  for (const auto& entry : by_stem) {
+    const std::string& stem = entry.first;  // (clang 14 cannot capture a structured binding)
+    const std::vector<std::size_t>& group = entry.second;
+    // The folders of each file, innermost first, from its absolute path: two
+    // different files differ in some folder, or one has more of them.
+    std::map<std::string, std::vector<std::string>> folders_of;
+    for (std::size_t i : group) {
+      const fs::path absolute = fs::weakly_canonical(fs::absolute(files[i]));
+      std::vector<std::string> folders;
+      for (fs::path p = absolute.parent_path(); p.has_relative_path(); p = p.parent_path())
+        folders.push_back(p.filename().string());
+      folders_of.emplace(absolute.string(), std::move(folders));
+    }
+    if (folders_of.size() < 2) continue;  // one file (maybe named twice): its stem is free
+    std::size_t depth = 1;
+    auto name = [&](const std::vector<std::string>& folders) {
+      std::string text = stem;
+      for (std::size_t k = 0; k < depth && k < folders.size(); ++k) text = folders[k] + "/" + text;
+      return text;
+    };
+    for (;; ++depth) {
+      std::set<std::string> names;
+      for (const auto& [path, folders] : folders_of) names.insert(name(folders));
+      if (names.size() == folders_of.size()) break;
+    }
+    for (std::size_t i : group)
+      stems[i] = name(folders_of.at(fs::weakly_canonical(fs::absolute(files[i])).string()));
+  }
+  return stems;
+}
+
 ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overrides,
-                         const std::optional<std::string>& traces_dir, bool show_progress) {
+                         const std::optional<std::string>& traces_dir, bool show_progress,
+                         const std::string& trace_stem) {
   const ExploreDefaults& defaults = scenario.explore;
   const std::optional<std::string> strategy = overrides.strategy ? overrides.strategy : defaults.strategy;
   const std::uint64_t seed = overrides.seed.value_or(defaults.seed.value_or(1));
@@ -96,10 +146,12 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   ScenarioRun run;
   const harness::Shard shard = overrides.shard.value_or(harness::Shard{});
   const std::uint32_t threads = std::max<std::uint32_t>(overrides.threads, 1);
-  // Every strategy but dpor splits into shards and threads. random and pct
-  // number their executions globally, so any split runs the same ones; dfs
-  // applies its cap on each thread, so a split can only go further: the
-  // report is the same whenever the space fits the cap.
+  // Every strategy but dpor splits into shards and threads, and no report
+  // depends on the threads. random and pct number their executions
+  // globally, so any split runs the same ones; dfs's threads are merged in
+  // dfs order up to its cap (explore_parallel_capped). A shard's dfs runs up
+  // to the cap of its own executions, so shards together can go further
+  // than one run when the space does not fit the cap.
   auto explore_with = [&](const harness::StrategyFactory& make) {
     return harness::explore_parallel(program, make, shard, threads, settings);
   };
@@ -107,13 +159,14 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
 
   if (strategy == "random") {
     run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::RandomWalkStrategy>(seed, budget, s); });
-    run.strategy_summary = fmt::format("random, seed {}", seed);
+    run.strategy = fmt::format("random, seed {}", seed);
   } else if (strategy == "pct") {
     run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::PctStrategy>(seed, budget, depth, s); });
-    run.strategy_summary = fmt::format("pct, depth {}, seed {}", depth, seed);
+    run.strategy = fmt::format("pct, depth {}, seed {}", depth, seed);
   } else {
     // dfs, named or by default. By default, a space too big for the budget
-    // falls back to a portfolio of pct (d=3) and random walks.
+    // is then explored by a portfolio of pct (depth 3 unless --depth) and
+    // random walks, with the budget again.
     if (dpor) {
       // Partial-order reduction shares its backtrack sets across the whole
       // tree: it explores on one engine, unsharded.
@@ -121,61 +174,77 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       harness::DporStrategy reduced(harness::DporSettings{bound, budget});
       run.report = harness::explore(program, reduced, stacks, settings);
     } else {
-      run.report = explore_with([&](harness::Shard s) {
-        return std::make_unique<harness::DfsStrategy>(harness::DfsSettings{bound, dfs_cap, s});
-      });
+      run.report = harness::explore_parallel_capped(
+          program,
+          [&](harness::Shard s) {
+            return std::make_unique<harness::DfsStrategy>(harness::DfsSettings{bound, dfs_cap, s});
+          },
+          shard, threads, dfs_cap, settings);
     }
-    const std::string bound_text = bound ? fmt::format(", preemption bound {}", *bound) : "";
-    run.strategy_summary = fmt::format("dfs{}{}{}", dpor ? " + dpor" : "", bound_text,
-                                       run.report.exhausted ? " (exhausted)" : " (not exhausted)");
-    if (run.report.pruned > 0)
-      run.strategy_summary += fmt::format("; {} sleep-set-blocked runs pruned", grouped(run.report.pruned));
-    if (!strategy && !run.report.exhausted && !run.report.interrupted) {
-      append_portfolio_run(run.report, explore_with([&](harness::Shard s) {
-              return std::make_unique<harness::PctStrategy>(seed, budget / 2, 3, s);
-            }));
-      if (!interrupt_requested())
-        append_portfolio_run(run.report, explore_with([&](harness::Shard s) {
-                return std::make_unique<harness::RandomWalkStrategy>(seed, budget - budget / 2, s);
-              }));
-      run.report.interrupted = interrupt_requested();
-      run.strategy_summary += fmt::format(" + pct depth 3 + random, seed {}", seed);
+    run.exhaustive = true;
+    run.strategy = fmt::format("dfs{}{}", dpor ? " + dpor" : "", bound ? fmt::format(", preemption bound {}", *bound) : "");
+    if (!strategy) {
+      run.report = in_phase(std::move(run.report), 0);
+      if (!run.report.exhausted && !run.report.interrupted) {
+        append_portfolio_run(run.report, in_phase(explore_with([&](harness::Shard s) {
+                                                    return std::make_unique<harness::PctStrategy>(seed, budget / 2,
+                                                                                                   depth, s);
+                                                  }),
+                                                  1));
+        if (!interrupt_requested())
+          append_portfolio_run(run.report, in_phase(explore_with([&](harness::Shard s) {
+                                                      return std::make_unique<harness::RandomWalkStrategy>(
+                                                          seed, budget - budget / 2, s);
+                                                    }),
+                                                    2));
+        run.report.interrupted = interrupt_requested();
+        run.then = fmt::format("pct depth {} + random, seed {}", depth, seed);
+      }
     }
   }
-  if (shard.count > 1) run.strategy_summary += fmt::format("; shard {}/{}", shard.index, shard.count);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
 
   for (auto& c : run.report.classes)
     if (!c.outcome.ok()) stamp_scenario(c.first_trace, scenario);
   if (shard.count > 1) {
     // A shard sees part of the space: only the merged report can be judged.
-    run.verdict.caveats.push_back("not judged on a shard: run 'interleave merge' on every shard's --json report");
+    run.judged = false;
+    run.verdict.caveats.push_back("a shard sees part of the space: run 'interleave merge' on every shard's --json report");
   } else {
     run.verdict = judge(scenario.expect, run.report);
   }
 
   if (traces_dir) {
-    std::filesystem::create_directories(*traces_dir);
+    const std::string stem = trace_stem.empty() ? scenario.name : trace_stem;
     std::map<std::string, int> per_kind;
     for (const auto& c : run.report.classes) {
       if (c.outcome.ok()) continue;
       const std::string kind(harness::to_string(c.outcome.kind));
       const int n = ++per_kind[kind];
-      const std::string file = n == 1 ? fmt::format("{}.{}.trace", scenario.name, kind)
-                                      : fmt::format("{}.{}-{}.trace", scenario.name, kind, n);
+      const std::string file = n == 1 ? fmt::format("{}.{}.trace", stem, kind) : fmt::format("{}.{}-{}.trace", stem, kind, n);
       const std::string path = (std::filesystem::path(*traces_dir) / file).string();
-      SavedTrace saved{c.outcome, path, {}};
-      if (overrides.shrink) {
+      SavedTrace saved{c.outcome, path, {}, {}};
+      harness::Trace to_save = c.first_trace;
+      if (overrides.shrink && quit_requested()) {
+        saved.shrink_note = "not shrunk: interrupted";
+      } else if (overrides.shrink) {
         const ShrinkResult shrunk = shrink_trace(scenario, c.first_trace, budget);
-        harness::save_trace(path, shrunk.trace);
+        to_save = shrunk.trace;
         saved.shrink_note =
-            shrunk.before.preemptions == shrunk.after.preemptions && shrunk.before.steps == shrunk.after.steps
+            shrunk.interrupted ? "not shrunk: interrupted"
+            : shrunk.before.preemptions == shrunk.after.preemptions && shrunk.before.steps == shrunk.after.steps
                 ? fmt::format("already minimal: {} preemptions, {} steps", shrunk.after.preemptions, shrunk.after.steps)
                 : fmt::format("shrunk from {} preemptions, {} steps to {} preemptions, {} steps",
                               shrunk.before.preemptions, shrunk.before.steps, shrunk.after.preemptions,
                               shrunk.after.steps);
-      } else {
-        harness::save_trace(path, c.first_trace);
+      }
+      // A trace that cannot be written is reported with the run (exit 4);
+      // the other traces and the report still go out.
+      try {
+        harness::create_folders(std::filesystem::path(path).parent_path().string());
+        harness::save_trace(path, to_save);
+      } catch (const harness::IoError& error) {
+        saved.error = error.what();
       }
       run.traces.push_back(std::move(saved));
     }

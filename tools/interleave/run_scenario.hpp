@@ -28,6 +28,9 @@ struct ExploreOverrides {
   std::optional<std::uint64_t> max_steps;
 };
 
+/// The budget of each strategy: dfs runs up to this many executions; the
+/// default mix, when dfs does not exhaust the space, then runs pct and random
+/// with this budget again (half each): up to twice it in all.
 inline constexpr std::uint64_t kDefaultBudget = 20000;
 inline constexpr std::uint64_t kDefaultMaxSteps = 10000;
 
@@ -35,19 +38,32 @@ struct SavedTrace {
   harness::Outcome outcome;
   std::string path;
   std::string shrink_note;  ///< "shrunk from 3 preemptions, 20 steps", when --shrink
+  std::string error;        ///< not empty: the trace could not be saved (harness::IoError's message)
 };
 
 struct ScenarioRun {
   harness::Report report;
-  std::string strategy_summary;  ///< "dfs (exhausted)", "pct d=3 + random", …
+  std::string strategy;     ///< "dfs", "dfs + dpor, preemption bound 2", "pct, depth 3, seed 1"
+  bool exhaustive = false;  ///< a dfs: whether it covered its space is worth saying
+  std::string then;         ///< the default mix after a dfs that did not exhaust: "pct depth 3 + random, seed 1"
   Verdict verdict;
+  bool judged = true;       ///< false on a shard: part of the space cannot be judged alone
   std::vector<SavedTrace> traces;
 };
 
 /// Explores `scenario`. With `traces_dir`, saves the first trace of each
-/// failing outcome class there.
+/// failing outcome class there, as `<trace_stem>.<kind>.trace` (trace_stem:
+/// the scenario's name when empty; see trace_stems).
 ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overrides,
-                         const std::optional<std::string>& traces_dir, bool show_progress);
+                         const std::optional<std::string>& traces_dir, bool show_progress,
+                         const std::string& trace_stem = {});
+
+/// The stem of each scenario file's saved traces, collision-free and
+/// deterministic: the file's stem, unless another file of `files` (a
+/// different file) has the same stem; those get as many of their folders
+/// as tell them apart ("a/x" and "b/x" for a/x.toml and b/x.toml), which
+/// become folders under --save-traces.
+std::vector<std::string> trace_stems(const std::vector<std::string>& files);
 
 /// Adds the scenario's identity to a trace, so replay can find and check it.
 void stamp_scenario(harness::Trace& trace, const Scenario& scenario);

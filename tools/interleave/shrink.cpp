@@ -8,6 +8,7 @@
 #include "harness/explore.hpp"
 #include "harness/strategy/dfs.hpp"
 #include "harness/trace/atomic_file.hpp"
+#include "tools/interleave/interrupt.hpp"
 #include "tools/interleave/run_scenario.hpp"
 #include "tools/scenario/program.hpp"
 
@@ -33,6 +34,9 @@ struct Found {
   bool exhaustive = true;
 };
 
+/// A second Ctrl-C ends shrinking at once: nothing smaller is claimed.
+bool quitting() { return quit_requested().load(std::memory_order_relaxed); }
+
 /// The shortest schedule reaching `outcome` under the smallest preemption
 /// bound up to `max_bound` that reaches it at all.
 std::optional<Found> search(const harness::Program& program, const harness::Outcome& outcome, std::uint32_t max_bound,
@@ -44,7 +48,9 @@ std::optional<Found> search(const harness::Program& program, const harness::Outc
     harness::DfsStrategy dfs(harness::DfsSettings{bound, budget, {}});
     std::optional<Found> best;
     while (dfs.begin_execution()) {
+      const harness::InterruptionScope interruptible(&quit_requested());
       const harness::Outcome& result = execution.run(program, dfs, harness::ExecutionSettings{max_steps, false});
+      if (quitting()) return std::nullopt;
       if (result == outcome && (!best || execution.steps() < best->steps))
         best = Found{execution.decisions(), bound, execution.steps(), true};
     }
@@ -88,6 +94,7 @@ ShrinkResult shrink_trace(const Scenario& scenario, const harness::Trace& trace,
   const harness::Program program = make_program(scenario);
   const std::optional<Found> found =
       search(program, trace.outcome, static_cast<std::uint32_t>(result.before.preemptions), budget_per_bound, max_steps);
+  result.interrupted = quitting();
   if (!found) return result;
   result.exhaustive = found->exhaustive;
   if (found->bound == result.before.preemptions && found->steps >= result.before.steps) return result;
@@ -108,8 +115,8 @@ std::optional<OperationShrinkResult> shrink_operations(const Scenario& scenario,
   std::optional<Found> accepted;
   for (bool removed = true; removed;) {
     removed = false;
-    for (std::size_t g = 0; g < current.goroutines.size() && !removed; ++g) {
-      for (std::size_t k = current.goroutines[g].ops.size(); k-- > 0 && !removed;) {
+    for (std::size_t g = 0; g < current.goroutines.size() && !removed && !quitting(); ++g) {
+      for (std::size_t k = current.goroutines[g].ops.size(); k-- > 0 && !removed && !quitting();) {
         const std::optional<std::string> text = without_operation(current.path, g, k);
         if (!text) continue;
         harness::write_file_atomically(candidate_path, *text);

@@ -32,6 +32,7 @@ struct ShrinkResult {
   ScheduleSize before;
   ScheduleSize after;
   bool exhaustive = true;  ///< false if a bound's space exceeded the budget
+  bool interrupted = false;  ///< a second Ctrl-C ended the search: the trace is the original
 };
 
 /// REQUIRES: `trace` was recorded from `scenario` and failed.
