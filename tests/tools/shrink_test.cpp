@@ -140,3 +140,85 @@ TEST_CASE("a lost update keeps the goroutines it needs: the smaller story still 
   }
   CHECK(shrunk == 3);
 }
+
+namespace {
+
+/// The first trace of outcome `wanted` in `tries` random walks, stamped.
+std::optional<harness::Trace> random_failure(const Scenario& scenario, const harness::Outcome& wanted,
+                                             std::uint64_t seed, std::uint64_t tries,
+                                             harness::ExploreSettings settings = {}) {
+  harness::StackPool stacks;
+  harness::RandomWalkStrategy random(seed, tries);
+  const harness::Report report = harness::explore(make_program(scenario), random, stacks, settings);
+  for (const auto& c : report.classes) {
+    if (c.outcome != wanted) continue;
+    harness::Trace trace = c.first_trace;
+    stamp_scenario(trace, scenario);
+    return trace;
+  }
+  return std::nullopt;
+}
+
+bool replays(const Scenario& scenario, const harness::Trace& trace) {
+  harness::StackPool stacks;
+  return harness::replay_trace(make_program(scenario), stacks, trace, kDefaultMaxSteps).identical;
+}
+
+}  // namespace
+
+TEST_CASE("for loops shrink by narrowing their range: halves first, then single steps", "[shrink]") {
+  const std::string dir = harness::testing::temp_dir("shrink-loops");
+  const std::string path = dir + "/loops.toml";
+  harness::write_file_atomically(path, R"(description = "a read/write race inside loops"
+[map]
+kind = "go"
+hash_seed = 1
+initial = ["for i in 0..8: put i i"]
+[[goroutine]]
+name = "writer"
+ops = ["for i in 0..8: put i i+1"]
+[[goroutine]]
+name = "reader"
+ops = ["for k in 0..7: get k"]
+[expect]
+reach = ["fatal: concurrent map read and map write"]
+)");
+  const Scenario scenario = load_scenario(path);
+  const harness::Outcome wanted{harness::OutcomeKind::kFatal, "concurrent map read and map write"};
+  const std::optional<harness::Trace> original = random_failure(scenario, wanted, 1, 2000);
+  REQUIRE(original);
+  const ShrinkResult result = shrink(scenario, *original, ShrinkOptions{{}, dir + "/smaller.toml"});
+  REQUIRE(result.scenario_path);
+  const Scenario smaller = load_scenario(*result.scenario_path);
+  // Each goroutine keeps its loop, and so does the map's initial contents,
+  // but every range is down to one iteration.
+  REQUIRE(smaller.goroutines.size() == 2);
+  std::vector<const Statement*> loops{&smaller.maps.at(0).initial.at(0)};
+  for (const auto& g : smaller.goroutines) {
+    REQUIRE(g.ops.size() == 1);
+    loops.push_back(&g.ops[0]);
+  }
+  for (const Statement* loop : loops) {
+    INFO(loop->text);
+    REQUIRE(loop->op == OpCode::kFor);
+    REQUIRE(loop->from->kind == Expr::Kind::kInt);
+    REQUIRE(loop->to->kind == Expr::Kind::kInt);
+    CHECK(loop->to->value - loop->from->value == 1);
+  }
+  // Halves first: 0..8 became 0..4 (or 4..8) before anything else, and the
+  // odd 0..7 went by single steps once halves no longer kept the failure.
+  const auto changed = [&](const std::string& text) {
+    return std::find(result.changes.begin(), result.changes.end(), text) != result.changes.end();
+  };
+  CAPTURE(result.changes);
+  CHECK((changed("goroutine 'writer': 'for i in 0..8: …' -> 'for i in 0..4: …'") ||
+         changed("goroutine 'writer': 'for i in 0..8: …' -> 'for i in 4..8: …'")));
+  CHECK((changed("map 'm' initial: 'for i in 0..8: …' -> 'for i in 0..4: …'") ||
+         changed("map 'm' initial: 'for i in 0..8: …' -> 'for i in 4..8: …'")));
+  // Still the same failure, still needing a preemption, and replayable.
+  CHECK(result.trace.outcome == wanted);
+  CHECK(result.after.preemptions == 1);
+  CHECK_FALSE(fails_without_preemptions(smaller, harness::OutcomeKind::kFatal));
+  CHECK(replays(smaller, result.trace));
+}
+
