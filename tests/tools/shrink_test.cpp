@@ -222,3 +222,121 @@ reach = ["fatal: concurrent map read and map write"]
   CHECK(replays(smaller, result.trace));
 }
 
+TEST_CASE("the preemption phase never searches the trace's own count", "[shrink]") {
+  // That many preemptions are known to be enough: the trace has them.
+  const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/09_read_outside_lock.toml");
+  const harness::Report report = harness::testing::explore_dfs(make_program(scenario), 2);
+  int checked = 0;
+  for (const auto& c : report.classes) {
+    if (c.outcome.ok()) continue;
+    harness::Trace original = c.first_trace;
+    stamp_scenario(original, scenario);
+    const ShrinkResult result = shrink_trace(scenario, original, 100000);
+    const ShrinkPhase& phase = result.phases.at(0);
+    INFO(harness::describe(c.outcome) << ": " << result.before.preemptions << " preemptions; " << phase.note);
+    REQUIRE(result.before.preemptions >= 1);
+    REQUIRE(phase.highest_bound);
+    CHECK(*phase.highest_bound < result.before.preemptions);
+    CHECK(*phase.highest_bound <= result.after.preemptions);
+    CHECK(result.exhaustive);
+    CHECK(replays(scenario, result.trace));
+    ++checked;
+  }
+  CHECK(checked == 3);
+}
+
+TEST_CASE("a bound whose space exceeds the budget stops the phase and says so; total work is capped", "[shrink]") {
+  // Three writers: lost keys (count above the reachable keys) need several
+  // preemptions among 85 steps; bounds 2 and 3 hold far more than 200
+  // schedules.
+  const std::string dir = harness::testing::temp_dir("shrink-budget");
+  const std::string path = dir + "/writers.toml";
+  harness::write_file_atomically(path, R"(description = "three writers"
+[map]
+kind = "go"
+hash_seed = 1
+initial = ["put 0 0"]
+[[goroutine]]
+name = "w1"
+ops = ["for i in 1..4: put i i"]
+[[goroutine]]
+name = "w2"
+ops = ["for i in 4..7: put i i"]
+[[goroutine]]
+name = "w3"
+ops = ["for i in 7..10: put i i"]
+[expect]
+reach = ["fatal: concurrent map writes"]
+)");
+  const Scenario scenario = load_scenario(path);
+  const harness::Outcome wanted{harness::OutcomeKind::kCorruption, "map 'm': count is 10 but 7 keys are reachable"};
+  const std::optional<harness::Trace> original = random_failure(scenario, wanted, 1, 20000);
+  REQUIRE(original);
+  const ShrinkLimits limits{200, 1000};
+  const ShrinkResult result = shrink(scenario, *original, ShrinkOptions{limits, dir + "/smaller.toml"});
+  INFO(result.phases.at(0).note);
+  CHECK(result.executions <= limits.total);
+  CHECK_FALSE(result.exhaustive);
+  const std::string& note = result.phases.at(0).note;
+  CHECK((note.find("exceeds the budget of 200 executions") != std::string::npos ||
+         note.find("the total budget (1,000 executions) is spent") != std::string::npos));
+  CHECK(note.find("not shown to be the fewest") != std::string::npos);
+  REQUIRE(result.phases.at(0).highest_bound);
+  CHECK(*result.phases.at(0).highest_bound < result.before.preemptions);
+  CHECK(result.trace.outcome == wanted);
+  CHECK(result.after.preemptions <= result.before.preemptions);
+  const Scenario final_scenario = result.scenario_path ? load_scenario(*result.scenario_path) : scenario;
+  CHECK(replays(final_scenario, result.trace));
+}
+
+TEST_CASE("the steps phase is skipped when the schedule is minimal by an argument", "[shrink]") {
+  // With max-steps 5 every schedule of story 9 ends as step-bound after
+  // exactly 5 steps: no schedule is shorter, so nothing is searched.
+  const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/09_read_outside_lock.toml");
+  harness::ExploreSettings settings;
+  settings.max_steps = 5;
+  const harness::Outcome wanted{harness::OutcomeKind::kStepBound,
+                                "no end after 5 steps (livelock, or raise --max-steps)"};
+  std::optional<harness::Trace> original = random_failure(scenario, wanted, 1, 50, settings);
+  REQUIRE(original);
+  original->provenance.emplace_back("max-steps", "5");
+  const ShrinkResult result = shrink_trace(scenario, *original, 100000);
+  const ShrinkPhase& steps = result.phases.at(1);
+  INFO(steps.note);
+  CHECK_FALSE(steps.ran);
+  CHECK(steps.executions == 0);
+  CHECK(steps.note.find("step-bound") != std::string::npos);
+  CHECK(result.trace.outcome == wanted);
+  CHECK(result.after.steps == 5);
+  CHECK(result.after.preemptions == 0);
+}
+
+TEST_CASE("interleave shrink reports each phase: its time, its executions, what it showed", "[shrink]") {
+  const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/09_read_outside_lock.toml");
+  const harness::Report report = harness::testing::explore_dfs(make_program(scenario), 2);
+  const harness::OutcomeClass* fatal = report.find(harness::OutcomeKind::kFatal);
+  REQUIRE(fatal != nullptr);
+  harness::Trace original = fatal->first_trace;
+  stamp_scenario(original, scenario);
+  const std::string dir = harness::testing::temp_dir("shrink-cli");
+  harness::save_trace(dir + "/fatal.trace", original);
+  std::ostringstream out;
+  std::streambuf* saved = std::cout.rdbuf(out.rdbuf());
+  const int code = cmd_shrink(dir + "/fatal.trace", std::nullopt, 100000, false);
+  std::cout.rdbuf(saved);
+  const std::string text = out.str();
+  INFO(text);
+  CHECK(code == 0);
+  CHECK(text.find("phases (") != std::string::npos);
+  for (const char* phase : {"  preemptions ", "  steps ", "  operations "}) {
+    const std::size_t at = text.find(phase);
+    REQUIRE(at != std::string::npos);
+    const std::string line = text.substr(at, text.find('\n', at) - at);
+    CHECK(line.find(" s ") != std::string::npos);
+    CHECK(line.find(" executions ") != std::string::npos);
+  }
+  CHECK(text.find("1 preemption is the fewest: bound 0 searched to the end") != std::string::npos);
+  CHECK(text.find("'for i in 0..2: …' -> 'for i in 0..1: …'") != std::string::npos);
+  CHECK(std::filesystem::exists(dir + "/fatal.shrunk.trace"));
+  CHECK(std::filesystem::exists(dir + "/fatal.shrunk.toml"));
+}
