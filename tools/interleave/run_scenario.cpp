@@ -168,12 +168,14 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       if (overrides.shrink) {
         const ShrinkResult shrunk = shrink_trace(scenario, c.first_trace, budget);
         harness::save_trace(path, shrunk.trace);
+        const char* maybe = shrunk.exhaustive ? "" : " (a search stopped on its budget: maybe not minimal)";
         saved.shrink_note =
             shrunk.before.preemptions == shrunk.after.preemptions && shrunk.before.steps == shrunk.after.steps
-                ? fmt::format("already minimal: {} preemptions, {} steps", shrunk.after.preemptions, shrunk.after.steps)
-                : fmt::format("shrunk from {} preemptions, {} steps to {} preemptions, {} steps",
+                ? fmt::format("{}: {} preemptions, {} steps{}", shrunk.exhaustive ? "already minimal" : "not shrunk",
+                              shrunk.after.preemptions, shrunk.after.steps, maybe)
+                : fmt::format("shrunk from {} preemptions, {} steps to {} preemptions, {} steps{}",
                               shrunk.before.preemptions, shrunk.before.steps, shrunk.after.preemptions,
-                              shrunk.after.steps);
+                              shrunk.after.steps, maybe);
       } else {
         harness::save_trace(path, c.first_trace);
       }
