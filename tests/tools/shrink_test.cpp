@@ -340,3 +340,26 @@ TEST_CASE("interleave shrink reports each phase: its time, its executions, what 
   CHECK(std::filesystem::exists(dir + "/fatal.shrunk.trace"));
   CHECK(std::filesystem::exists(dir + "/fatal.shrunk.toml"));
 }
+
+TEST_CASE("p preemptions need p + 1 steps: a shrunk deadlock is not searched again for fewer steps", "[shrink]") {
+  // Story 14: each goroutine takes its first lock, one preemption apart, and
+  // both block on the other's: 2 steps, the fewest 1 preemption allows.
+  const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/14_lock_order_inversion.toml");
+  const harness::Report report = harness::testing::explore_dfs(make_program(scenario), 2);
+  const harness::OutcomeClass* deadlock = report.find(harness::OutcomeKind::kDeadlock);
+  REQUIRE(deadlock != nullptr);
+  harness::Trace original = deadlock->first_trace;
+  stamp_scenario(original, scenario);
+  const ShrinkResult once = shrink_trace(scenario, original, 100000);
+  REQUIRE(once.after.preemptions == 1);
+  REQUIRE(once.after.steps == 2);
+  const ShrinkResult twice = shrink_trace(scenario, once.trace, 100000);
+  const ShrinkPhase& steps = twice.phases.at(1);
+  INFO(steps.note);
+  CHECK_FALSE(steps.ran);
+  CHECK(steps.executions == 0);
+  CHECK(steps.note == "already minimal: a schedule with 1 preemption has at least 2 steps");
+  CHECK(twice.exhaustive);
+  CHECK(twice.after.steps == 2);
+  CHECK(replays(scenario, twice.trace));
+}

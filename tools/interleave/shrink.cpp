@@ -38,6 +38,11 @@ std::string plural(std::uint64_t n, const char* one, const char* many) {
   return fmt::format("{} {}", grouped(n), n == 1 ? one : many);
 }
 
+/// "bound 0", "bounds 0..2": the bounds below `bound`.
+std::string searched_below(std::uint32_t bound) {
+  return bound == 1 ? std::string("bound 0") : fmt::format("bounds 0..{}", bound - 1);
+}
+
 /// A schedule of one scenario: the decisions that replay it, the goroutine
 /// of each step, and its size.
 struct Schedule {
@@ -230,6 +235,7 @@ struct Shrinker {
   harness::Outcome target;
   std::uint64_t max_steps = kDefaultMaxSteps;
   bool exhaustive = true;
+  bool proven = false;  ///< phase 1 showed that no schedule with fewer preemptions reaches the target
 
   /// The schedule as a trace of `program`, or nullopt if it does not reach
   /// the target when recorded (a program that is not deterministic).
@@ -243,7 +249,9 @@ struct Shrinker {
   /// the target's kind.
   Schedule preemptions(const harness::Program& program, Schedule best, ShrinkPhase& phase, AloneFailure* alone) {
     PhaseTimer timer(phase, engine);
+    proven = false;
     if (best.size.preemptions == 0) {
+      proven = true;
       phase.note = "the schedule has no preemptions";
       if (alone) *alone = AloneFailure::kYes;
       return best;
@@ -289,6 +297,7 @@ struct Shrinker {
       greedy = fmt::format("{} taken out one at a time; ", plural(from - best.size.preemptions, "preemption",
                                                                      "preemptions"));
     if (best.size.preemptions == 0) {
+      proven = true;
       phase.note = greedy + "no preemption is needed";
       if (alone) *alone = AloneFailure::kYes;
       return best;
@@ -319,16 +328,23 @@ struct Shrinker {
       });
       if (bound == 0) at_zero = kind_seen ? AloneFailure::kYes : stats.exhausted ? AloneFailure::kNo : AloneFailure::kUnknown;
       if (hit) {
-        if (auto found = confirm(program, *hit)) {
-          best = std::move(*found);
-          phase.note = fmt::format("{}{}: bounds below searched to the end", greedy,
-                                   best.size.preemptions == 0
-                                       ? std::string("no preemption is needed")
-                                       : fmt::format("{} the fewest", plural(best.size.preemptions, "preemption is",
-                                                                             "preemptions are")));
-          if (alone) *alone = at_zero;
+        auto found = confirm(program, *hit);
+        if (!found) {
+          phase.note = fmt::format("{}a schedule found at bound {} ended otherwise when run again (the program is "
+                                   "not deterministic): stopped",
+                                   greedy, bound);
+          exhaustive = false;
+          if (alone) *alone = AloneFailure::kUnknown;
           return best;
         }
+        proven = true;
+        best = std::move(*found);
+        phase.note = greedy + (bound == 0 ? std::string("no preemption is needed")
+                                          : fmt::format("{} the fewest: {} searched to the end",
+                                                        plural(bound, "preemption is", "preemptions are"),
+                                                        searched_below(bound)));
+        if (alone) *alone = at_zero;
+        return best;
       }
       if (!stats.exhausted) {
         phase.note = fmt::format(
@@ -342,10 +358,10 @@ struct Shrinker {
         return best;
       }
     }
+    proven = true;
     phase.note = fmt::format("{}{} the fewest: {} searched to the end", greedy,
                              plural(best.size.preemptions, "preemption is", "preemptions are"),
-                             best.size.preemptions == 1 ? std::string("bound 0")
-                                                        : fmt::format("bounds 0..{}", best.size.preemptions - 1));
+                             searched_below(static_cast<std::uint32_t>(best.size.preemptions)));
     if (alone) *alone = at_zero;
     return best;
   }
@@ -358,9 +374,11 @@ struct Shrinker {
       phase.note = "already minimal: a step-bound outcome takes max-steps steps in every schedule";
       return best;
     }
-    if (best.size.steps <= p + 1) {
-      phase.note = fmt::format("already minimal: {} take at least {}", plural(p, "preemption", "preemptions"),
-                               plural(p + 1, "step", "steps"));
+    if (proven && best.size.steps <= p + 1) {
+      // p switches between consecutive steps need p + 1 steps, and no
+      // schedule with fewer preemptions reaches the outcome.
+      phase.note = fmt::format("already minimal: a schedule with {} has at least {}",
+                               plural(p, "preemption", "preemptions"), plural(p + 1, "step", "steps"));
       return best;
     }
     if (engine.spent()) {
@@ -383,9 +401,9 @@ struct Shrinker {
     if (shortest)
       if (auto found = confirm(program, *shortest)) best = std::move(*found);
     if (stats.exhausted || (stats.stopped && cut == 0)) {
-      phase.note = fmt::format("{} the fewest with {}: searched to the end",
-                               plural(best.size.steps, "step is", "steps are"),
-                               plural(best.size.preemptions, "preemption", "preemptions"));
+      phase.note = fmt::format("{} the fewest with {}{}: searched to the end",
+                               plural(best.size.steps, "step is", "steps are"), proven ? "" : "at most ",
+                               plural(p, "preemption", "preemptions"));
     } else {
       exhaustive = false;
       phase.note = fmt::format(
