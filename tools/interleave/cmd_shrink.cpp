@@ -43,7 +43,8 @@ int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& 
   std::cout << render_timeline(result.trace);
   std::cout << fmt::format("shrunk {}: {} preemptions, {} steps -> {} preemptions, {} steps{}\n", trace_path,
                            result.before.preemptions, result.before.steps, result.after.preemptions,
-                           result.after.steps, result.exhaustive ? "" : " (a search stopped on its budget: maybe not minimal)");
+                           result.after.steps,
+                           result.exhaustive ? "" : " (a search stopped on its budget: maybe not minimal)");
   if (result.scenario_path) {
     std::cout << fmt::format("goroutine operations: {} -> {}; the smaller scenario is {}\n", result.operations_before,
                              result.operations_after, *result.scenario_path);

@@ -284,8 +284,10 @@ struct Shrinker {
         }
         for (auto& candidate : candidates) {
           auto run = engine.guided(program, best, std::move(candidate), max_steps);
-          if (run && run->first == target && run->second.size.preemptions < best.size.preemptions) {
-            best = std::move(run->second);
+          if (!run || run->first != target || run->second.size.preemptions >= best.size.preemptions) continue;
+          auto found = confirm(program, run->second.decisions);
+          if (found && found->size.preemptions < best.size.preemptions) {
+            best = std::move(*found);
             improved = true;
             break;
           }
@@ -326,7 +328,8 @@ struct Shrinker {
         }
         return true;
       });
-      if (bound == 0) at_zero = kind_seen ? AloneFailure::kYes : stats.exhausted ? AloneFailure::kNo : AloneFailure::kUnknown;
+      if (bound == 0)
+        at_zero = kind_seen ? AloneFailure::kYes : stats.exhausted ? AloneFailure::kNo : AloneFailure::kUnknown;
       if (hit) {
         auto found = confirm(program, *hit);
         if (!found) {
@@ -398,8 +401,15 @@ struct Shrinker {
       return true;
     });
     const std::uint64_t from = best.size.steps;
-    if (shortest)
-      if (auto found = confirm(program, *shortest)) best = std::move(*found);
+    if (shortest) {
+      auto found = confirm(program, *shortest);
+      if (!found) {
+        exhaustive = false;
+        phase.note = "a shorter schedule ended otherwise when run again (the program is not deterministic): stopped";
+        return best;
+      }
+      best = std::move(*found);
+    }
     if (stats.exhausted || (stats.stopped && cut == 0)) {
       phase.note = fmt::format("{} the fewest with {}{}: searched to the end",
                                plural(best.size.steps, "step is", "steps are"), proven ? "" : "at most ",
@@ -598,7 +608,8 @@ class OperationShrinker {
       const std::optional<Loop> loop = loop_of(*text);
       if (!loop || loop->to - loop->from < 2) return any;
       const std::int64_t a = loop->from, b = loop->to, half = a + (b - a) / 2;
-      for (const auto& [from, to] : {std::pair{a, half}, std::pair{half, b}, std::pair{a + 1, b}, std::pair{a, b - 1}}) {
+      const std::pair<std::int64_t, std::int64_t> ranges[] = {{a, half}, {half, b}, {a + 1, b}, {a, b - 1}};
+      for (const auto& [from, to] : ranges) {
         if (accept(site, with_range(*loop, from, to))) {
           ++counts_.narrowed;
           any = again = true;
@@ -694,10 +705,11 @@ class OperationShrinker {
   Counts counts_;
 };
 
-std::string operations_note(const Counts& c, bool check_alone) {
+std::string operations_note(const Counts& c, bool check_alone, const harness::Outcome& target) {
   std::vector<std::string> kept;
-  if (c.alone > 0) kept.push_back(fmt::format("{} would fail without a preemption", c.alone));
-  if (c.lost > 0) kept.push_back(fmt::format("{} cannot reach the failure", c.lost));
+  if (c.alone > 0)
+    kept.push_back(fmt::format("{} would end in {} without a preemption", c.alone, harness::to_string(target.kind)));
+  if (c.lost > 0) kept.push_back(fmt::format("{} cannot reach the failure with no more preemptions", c.lost));
   if (c.undecided > 0) kept.push_back(fmt::format("{} not decided within the budget", c.undecided));
   if (c.invalid > 0) kept.push_back(fmt::format("{} not valid scenarios", c.invalid));
   std::string note = fmt::format("{} removed, {} narrowed", plural(c.removed, "operation", "operations"),
@@ -736,7 +748,7 @@ ShrinkResult shrink(const Scenario& scenario, const harness::Trace& trace, const
       operations = std::make_unique<OperationShrinker>(s, scenario, best, alone != AloneFailure::kYes,
                                                        options.scenario_out);
       operations->run();
-      phase.note = operations_note(operations->counts(), alone != AloneFailure::kYes);
+      phase.note = operations_note(operations->counts(), alone != AloneFailure::kYes, trace.outcome);
       if (s.engine.spent())
         phase.note += fmt::format("; stopped: the total budget ({} executions) is spent",
                                   grouped(options.limits.total));
