@@ -205,8 +205,8 @@ reach = ["fatal: concurrent map read and map write"]
     REQUIRE(loop->to->kind == Expr::Kind::kInt);
     CHECK(loop->to->value - loop->from->value == 1);
   }
-  // Halves first: 0..8 became 0..4 (or 4..8) before anything else, and the
-  // odd 0..7 went by single steps once halves no longer kept the failure.
+  // Halves first: 0..8 became 0..4 (or 4..8) at its first change, not 1..8
+  // or 0..7.
   const auto changed = [&](const std::string& text) {
     return std::find(result.changes.begin(), result.changes.end(), text) != result.changes.end();
   };
