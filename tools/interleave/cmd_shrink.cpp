@@ -25,31 +25,40 @@ int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& 
   const std::optional<Scenario> scenario = scenario_of_trace(*trace, trace_path, exit_code);
   if (!scenario) return exit_code;
 
-  ShrinkResult result = shrink_trace(*scenario, *trace, budget);
   std::string target = output.value_or("");
   if (target.empty()) {
     std::filesystem::path p(trace_path);
     target = (p.parent_path() / (p.stem().string() + ".shrunk.trace")).string();
   }
   harness::create_folders(std::filesystem::path(target).parent_path().string());
-  std::string operations_note;
+  ShrinkOptions options;
+  options.limits = ShrinkLimits{budget, 4 * budget};
   if (!keep_operations) {
-    // Then fewer operations: the smaller scenario is written beside the trace.
+    // Fewer operations too: the smaller scenario is written beside the trace.
     const std::filesystem::path t(target);
-    const std::string scenario_out = (t.parent_path() / (t.stem().string() + ".toml")).string();
-    if (const auto fewer = shrink_operations(*scenario, result.trace, scenario_out, budget)) {
-      result.trace = fewer->trace;
-      result.after = schedule_size(fewer->trace);
-      operations_note = fmt::format("\ngoroutine operations: {} -> {}; the smaller scenario is {}",
-                                    fewer->operations_before, fewer->operations_after, fewer->scenario_path);
-    }
+    options.scenario_out = (t.parent_path() / (t.stem().string() + ".toml")).string();
   }
+  const ShrinkResult result = shrink(*scenario, *trace, options);
   std::cout << render_timeline(result.trace);
   std::cout << fmt::format("shrunk {}: {} preemptions, {} steps -> {} preemptions, {} steps{}\n", trace_path,
                            result.before.preemptions, result.before.steps, result.after.preemptions,
                            result.after.steps,
-                           result.exhaustive ? "" : " (a bound's space exceeded the budget: maybe not minimal)");
-  if (!operations_note.empty()) std::cout << operations_note.substr(1) << "\n";
+                           result.exhaustive ? "" : " (a search stopped on its budget: maybe not minimal)");
+  if (result.scenario_path) {
+    std::cout << fmt::format("goroutine operations: {} -> {}; the smaller scenario is {}\n", result.operations_before,
+                             result.operations_after, *result.scenario_path);
+    for (const std::string& change : result.changes) std::cout << "  " << change << "\n";
+  }
+  std::cout << fmt::format("phases ({} executions, budget {} per search, {} in all):\n", grouped(result.executions),
+                           grouped(options.limits.per_search), grouped(options.limits.total));
+  for (const ShrinkPhase& phase : result.phases) {
+    if (phase.ran)
+      std::cout << fmt::format("  {:<12} {:>8.3f} s {:>10} executions  {}\n", phase.name, phase.seconds,
+                               grouped(phase.executions), phase.note);
+    else
+      std::cout << fmt::format("  {:<12} skipped: {}\n", phase.name, phase.note);
+  }
+  if (result.interrupted) std::cout << "interrupted: the trace is saved as it was, not shrunk\n";
   harness::save_trace(target, result.trace);  // a failure is reported by main (exit 4), after the report
   std::cout << fmt::format("saved {}  (replay: interleave replay {})\n", target, target);
   return kExitHeld;

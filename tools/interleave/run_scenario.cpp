@@ -230,13 +230,15 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       } else if (overrides.shrink) {
         const ShrinkResult shrunk = shrink_trace(scenario, c.first_trace, budget);
         to_save = shrunk.trace;
+        const char* maybe = shrunk.exhaustive ? "" : " (a search stopped on its budget: maybe not minimal)";
         saved.shrink_note =
             shrunk.interrupted ? "not shrunk: interrupted"
             : shrunk.before.preemptions == shrunk.after.preemptions && shrunk.before.steps == shrunk.after.steps
-                ? fmt::format("already minimal: {} preemptions, {} steps", shrunk.after.preemptions, shrunk.after.steps)
-                : fmt::format("shrunk from {} preemptions, {} steps to {} preemptions, {} steps",
+                ? fmt::format("{}: {} preemptions, {} steps{}", shrunk.exhaustive ? "already minimal" : "not shrunk",
+                              shrunk.after.preemptions, shrunk.after.steps, maybe)
+                : fmt::format("shrunk from {} preemptions, {} steps to {} preemptions, {} steps{}",
                               shrunk.before.preemptions, shrunk.before.steps, shrunk.after.preemptions,
-                              shrunk.after.steps);
+                              shrunk.after.steps, maybe);
       }
       // A trace that cannot be written is reported with the run (exit 4);
       // the other traces and the report still go out.

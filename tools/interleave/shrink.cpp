@@ -1,8 +1,14 @@
 #include "tools/interleave/shrink.hpp"
 
+#include <algorithm>
+#include <bit>
+#include <chrono>
 #include <filesystem>
+#include <regex>
+#include <sstream>
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include "harness/execution.hpp"
 #include "harness/explore.hpp"
@@ -27,54 +33,427 @@ ScheduleSize schedule_size(const harness::Trace& trace) {
 
 namespace {
 
-struct Found {
+using Clock = std::chrono::steady_clock;
+
+std::string plural(std::uint64_t n, const char* one, const char* many) {
+  return fmt::format("{} {}", grouped(n), n == 1 ? one : many);
+}
+
+/// "bound 0", "bounds 0..2": the bounds below `bound`.
+std::string searched_below(std::uint32_t bound) {
+  return bound == 1 ? std::string("bound 0") : fmt::format("bounds 0..{}", bound - 1);
+}
+
+/// A schedule of one scenario: the decisions that replay it, the goroutine
+/// of each step, and its size.
+struct Schedule {
   std::vector<harness::Decision> decisions;
-  std::uint32_t bound = 0;
-  std::uint64_t steps = 0;
-  bool exhaustive = true;
+  std::vector<std::uint32_t> fibers;
+  ScheduleSize size;
+};
+
+Schedule schedule_of(const harness::Trace& trace) {
+  Schedule s;
+  s.decisions = trace.decisions;
+  for (const auto& e : trace.events) s.fibers.push_back(harness::index(e.fiber));
+  s.size = schedule_size(trace);
+  return s;
+}
+
+/// A schedule as "goroutine f runs until it has taken `until` steps of its
+/// own", segment after segment. Unlike step numbers, these switch points
+/// survive a change elsewhere: removing an operation of one goroutine does
+/// not move another goroutine's.
+struct Segment {
+  std::uint32_t fiber = 0;
+  std::uint64_t until = 0;
+};
+
+std::vector<Segment> plan_of(const std::vector<std::uint32_t>& fibers) {
+  std::vector<Segment> plan;
+  std::vector<std::uint64_t> own(harness::kMaxFibers, 0);
+  for (const std::uint32_t f : fibers) {
+    ++own[f];
+    if (plan.empty() || plan.back().fiber != f) plan.push_back(Segment{f, 0});
+    plan.back().until = own[f];
+  }
+  return plan;
+}
+
+std::vector<std::uint64_t> data_of(const std::vector<harness::Decision>& decisions) {
+  std::vector<std::uint64_t> data;
+  for (const auto& d : decisions)
+    if (d.kind == harness::Decision::Kind::kData) data.push_back(d.value);
+  return data;
+}
+
+/// Follows a plan (see Segment) for one execution. Where the plan cannot be
+/// followed (its goroutine is not runnable) that segment is dropped; after
+/// the plan the running goroutine runs on. Data choices are taken in the
+/// recorded order.
+class GuidedStrategy final : public harness::Strategy {
+ public:
+  GuidedStrategy(std::vector<Segment> plan, std::vector<std::uint64_t> data)
+      : plan_(std::move(plan)), data_(std::move(data)), own_(harness::kMaxFibers, 0) {}
+
+  bool begin_execution() override {
+    if (started_) return false;
+    started_ = true;
+    return true;
+  }
+  harness::Answer<harness::FiberId> choose_fiber(const harness::SchedulingChoice& choice) override {
+    while (next_ < plan_.size() && (own_[plan_[next_].fiber] >= plan_[next_].until ||
+                                    !harness::contains(choice.runnable, harness::FiberId{plan_[next_].fiber})))
+      ++next_;
+    harness::FiberId chosen{static_cast<std::uint32_t>(std::countr_zero(choice.runnable))};
+    if (next_ < plan_.size())
+      chosen = harness::FiberId{plan_[next_].fiber};
+    else if (choice.current)
+      chosen = *choice.current;
+    if (choice.current && chosen != *choice.current) ++preemptions_;
+    return chosen;
+  }
+  harness::Answer<std::uint64_t> choose_data(const harness::DataChoice& choice) override {
+    const std::uint64_t value = next_data_ < data_.size() ? data_[next_data_] : 0;
+    ++next_data_;
+    return value < choice.options ? value : std::uint64_t{0};
+  }
+  std::optional<harness::Stop> end_execution(const harness::Outcome&) override { return std::nullopt; }
+  harness::Position position() const override { return {}; }
+  harness::Provenance provenance() const override { return {}; }
+  harness::StepObserver* step_observer() override { return &counter_; }
+
+  std::uint64_t preemptions() const { return preemptions_; }
+  std::vector<std::uint32_t>& fibers() { return fibers_; }
+
+ private:
+  std::vector<Segment> plan_;
+  std::vector<std::uint64_t> data_;
+  std::vector<std::uint64_t> own_;
+  std::vector<std::uint32_t> fibers_;
+  std::size_t next_ = 0;
+  std::size_t next_data_ = 0;
+  std::uint64_t preemptions_ = 0;
+  bool started_ = false;
+  /// Counts each goroutine's own steps, which the plan is written in.
+  struct StepCounter final : harness::StepObserver {
+    explicit StepCounter(GuidedStrategy& owner) : owner_(owner) {}
+    std::optional<harness::Stop> observe_step(const harness::StepView& step) override {
+      ++owner_.own_[harness::index(step.fiber)];
+      owner_.fibers_.push_back(harness::index(step.fiber));
+      return std::nullopt;
+    }
+    GuidedStrategy& owner_;
+  } counter_{*this};
 };
 
 /// A second Ctrl-C ends shrinking at once: nothing smaller is claimed.
 bool quitting() { return quit_requested().load(std::memory_order_relaxed); }
 
-/// The shortest schedule reaching `outcome` under the smallest preemption
-/// bound up to `max_bound` that reaches it at all.
-std::optional<Found> search(const harness::Program& program, const harness::Outcome& outcome, std::uint32_t max_bound,
-                            std::uint64_t budget, std::uint64_t max_steps) {
-  harness::StackPool stacks;
-  harness::Execution execution(stacks);
-  bool exhaustive = true;
-  for (std::uint32_t bound = 0; bound <= max_bound; ++bound) {
-    harness::DfsStrategy dfs(harness::DfsSettings{bound, budget, {}});
-    std::optional<Found> best;
+struct SearchStats {
+  std::uint64_t executions = 0;
+  bool exhausted = false;  ///< the whole space was run
+  bool stopped = false;    ///< the visitor stopped it
+  bool capped = false;     ///< the total budget ran out (rather than this search's)
+};
+
+/// Runs executions and counts them against the budgets.
+class Engine {
+ public:
+  explicit Engine(ShrinkLimits limits) : limits_(limits), execution_(stacks_) {}
+
+  std::uint64_t used() const { return used_; }
+  bool spent() const { return used_ >= limits_.total || quitting(); }
+  const ShrinkLimits& limits() const { return limits_; }
+
+  /// dfs with preemption bound `bound`; `visit(outcome)` after each
+  /// execution returns false to stop. It may lower `max_steps`.
+  template <class Visit>
+  SearchStats dfs(const harness::Program& program, std::uint32_t bound, std::uint64_t& max_steps, Visit&& visit) {
+    SearchStats stats;
+    const std::uint64_t allowed = std::min(limits_.per_search, limits_.total - std::min(used_, limits_.total));
+    harness::DfsStrategy dfs(harness::DfsSettings{bound, allowed, {}});
     while (dfs.begin_execution()) {
-      const harness::InterruptionScope interruptible(&quit_requested());
-      const harness::Outcome& result = execution.run(program, dfs, harness::ExecutionSettings{max_steps, false});
-      if (quitting()) return std::nullopt;
-      if (result == outcome && (!best || execution.steps() < best->steps))
-        best = Found{execution.decisions(), bound, execution.steps(), true};
+      ++used_;
+      ++stats.executions;
+      const harness::Outcome& outcome = [&]() -> const harness::Outcome& {
+        const harness::InterruptionScope interruptible(&quit_requested());
+        return execution_.run(program, dfs, harness::ExecutionSettings{max_steps, false});
+      }();
+      if (quitting() || !visit(outcome)) {
+        stats.stopped = true;
+        return stats;
+      }
     }
-    exhaustive = exhaustive && dfs.exhausted();
-    if (best) {
-      best->exhaustive = exhaustive;
+    stats.exhausted = dfs.exhausted();
+    stats.capped = !stats.exhausted && allowed < limits_.per_search;
+    return stats;
+  }
+  std::vector<harness::Decision> decisions() const { return execution_.decisions(); }
+  std::uint64_t steps() const { return execution_.steps(); }
+
+  /// One execution following `plan`; nullopt when the total budget is spent.
+  std::optional<std::pair<harness::Outcome, Schedule>> guided(const harness::Program& program,
+                                                              const Schedule& reference,
+                                                              std::vector<Segment> plan, std::uint64_t max_steps) {
+    if (spent()) return std::nullopt;
+    ++used_;
+    GuidedStrategy strategy(std::move(plan), data_of(reference.decisions));
+    strategy.begin_execution();
+    const harness::Outcome outcome = [&] {
+      const harness::InterruptionScope interruptible(&quit_requested());
+      return execution_.run(program, strategy, harness::ExecutionSettings{max_steps, false});
+    }();
+    Schedule s;
+    s.decisions = execution_.decisions();
+    s.fibers = std::move(strategy.fibers());
+    s.size = ScheduleSize{strategy.preemptions(), execution_.steps()};
+    return std::make_pair(outcome, std::move(s));
+  }
+
+  /// Runs `decisions` again with the event log on (not counted: it only
+  /// confirms what a search found).
+  harness::Trace record(const harness::Program& program, const std::vector<harness::Decision>& decisions,
+                        harness::Provenance provenance, std::uint64_t max_steps) {
+    return harness::record_trace(program, stacks_, decisions, std::move(provenance), max_steps);
+  }
+
+ private:
+  ShrinkLimits limits_;
+  std::uint64_t used_ = 0;
+  harness::StackPool stacks_;
+  harness::Execution execution_;
+};
+
+/// Whether the scenario reaches a failure of the target's kind without
+/// preemptions, as far as the search could tell.
+enum class AloneFailure { kYes, kNo, kUnknown };
+
+class PhaseTimer {
+ public:
+  PhaseTimer(ShrinkPhase& phase, const Engine& engine)
+      : phase_(phase), engine_(engine), start_(Clock::now()), used_(engine.used()) {}
+  ~PhaseTimer() {
+    phase_.seconds += std::chrono::duration<double>(Clock::now() - start_).count();
+    phase_.executions += engine_.used() - used_;
+  }
+  PhaseTimer(const PhaseTimer&) = delete;
+  PhaseTimer& operator=(const PhaseTimer&) = delete;
+
+ private:
+  ShrinkPhase& phase_;
+  const Engine& engine_;
+  Clock::time_point start_;
+  std::uint64_t used_;
+};
+
+struct Shrinker {
+  Engine engine;
+  harness::Outcome target;
+  std::uint64_t max_steps = kDefaultMaxSteps;
+  bool exhaustive = true;
+  bool proven = false;  ///< phase 1 showed that no schedule with fewer preemptions reaches the target
+
+  /// The schedule as a trace of `program`, or nullopt if it does not reach
+  /// the target when recorded (a program that is not deterministic).
+  std::optional<Schedule> confirm(const harness::Program& program, const std::vector<harness::Decision>& decisions) {
+    const harness::Trace trace = engine.record(program, decisions, {}, max_steps);
+    if (trace.outcome != target) return std::nullopt;
+    return schedule_of(trace);
+  }
+
+  /// Phase 1. `alone` (if given) learns whether bound 0 reaches a failure of
+  /// the target's kind.
+  Schedule preemptions(const harness::Program& program, Schedule best, ShrinkPhase& phase, AloneFailure* alone) {
+    PhaseTimer timer(phase, engine);
+    proven = false;
+    if (best.size.preemptions == 0) {
+      proven = true;
+      phase.note = "the schedule has no preemptions";
+      if (alone) *alone = AloneFailure::kYes;
       return best;
     }
+    phase.ran = true;
+    const std::uint64_t from = best.size.preemptions;
+    // One at a time, a single execution each: at a switch from segment j
+    // to j + 1, either j's goroutine runs on through its next segment, or
+    // j + 1's goroutine leaves its work to its own next segment.
+    for (bool improved = true; improved && best.size.preemptions > 0 && !engine.spent();) {
+      improved = false;
+      const std::vector<Segment> plan = plan_of(best.fibers);
+      const auto next_of = [&](std::size_t j) {
+        std::size_t later = j + 1;
+        while (later < plan.size() && plan[later].fiber != plan[j].fiber) ++later;
+        return later;
+      };
+      for (std::size_t j = plan.size() - 1; j-- > 0 && !improved && !engine.spent();) {
+        std::vector<std::vector<Segment>> candidates;
+        if (const std::size_t later = next_of(j); later < plan.size()) {
+          std::vector<Segment> c = plan;
+          c[j].until = plan[later].until;
+          c.erase(c.begin() + static_cast<std::ptrdiff_t>(later));
+          candidates.push_back(std::move(c));
+        }
+        if (next_of(j + 1) < plan.size()) {
+          std::vector<Segment> c = plan;
+          c.erase(c.begin() + static_cast<std::ptrdiff_t>(j + 1));
+          candidates.push_back(std::move(c));
+        }
+        for (auto& candidate : candidates) {
+          auto run = engine.guided(program, best, std::move(candidate), max_steps);
+          if (!run || run->first != target || run->second.size.preemptions >= best.size.preemptions) continue;
+          auto found = confirm(program, run->second.decisions);
+          if (found && found->size.preemptions < best.size.preemptions) {
+            best = std::move(*found);
+            improved = true;
+            break;
+          }
+        }
+      }
+    }
+    std::string greedy;
+    if (best.size.preemptions < from)
+      greedy = fmt::format("{} taken out one at a time; ", plural(from - best.size.preemptions, "preemption",
+                                                                     "preemptions"));
+    if (best.size.preemptions == 0) {
+      proven = true;
+      phase.note = greedy + "no preemption is needed";
+      if (alone) *alone = AloneFailure::kYes;
+      return best;
+    }
+    // Then iterative bounding below the best count so far.
+    AloneFailure at_zero = AloneFailure::kUnknown;
+    for (std::uint32_t bound = 0; bound < best.size.preemptions; ++bound) {
+      if (engine.spent()) {
+        phase.note = fmt::format("{}the total budget ({} executions) is spent before bound {}: {} not shown to be "
+                                 "the fewest",
+                                 greedy, grouped(engine.limits().total), bound,
+                                 plural(best.size.preemptions, "preemption is", "preemptions are"));
+        exhaustive = false;
+        if (alone) *alone = at_zero;
+        return best;
+      }
+      phase.highest_bound = bound;
+      std::optional<std::vector<harness::Decision>> hit;
+      bool kind_seen = false;
+      std::uint64_t steps = max_steps;
+      const SearchStats stats = engine.dfs(program, bound, steps, [&](const harness::Outcome& outcome) {
+        if (outcome.kind == target.kind) kind_seen = true;
+        if (outcome == target) {
+          hit = engine.decisions();
+          return false;
+        }
+        return true;
+      });
+      if (bound == 0)
+        at_zero = kind_seen ? AloneFailure::kYes : stats.exhausted ? AloneFailure::kNo : AloneFailure::kUnknown;
+      if (hit) {
+        auto found = confirm(program, *hit);
+        if (!found) {
+          phase.note = fmt::format("{}a schedule found at bound {} ended otherwise when run again (the program is "
+                                   "not deterministic): stopped",
+                                   greedy, bound);
+          exhaustive = false;
+          if (alone) *alone = AloneFailure::kUnknown;
+          return best;
+        }
+        proven = true;
+        best = std::move(*found);
+        phase.note = greedy + (bound == 0 ? std::string("no preemption is needed")
+                                          : fmt::format("{} the fewest: {} searched to the end",
+                                                        plural(bound, "preemption is", "preemptions are"),
+                                                        searched_below(bound)));
+        if (alone) *alone = at_zero;
+        return best;
+      }
+      if (!stats.exhausted) {
+        phase.note = fmt::format(
+            "{}stopped at bound {}: {} (searched {} executions); {} not shown to be the fewest", greedy, bound,
+            stats.capped ? fmt::format("the total budget ({} executions) is spent", grouped(engine.limits().total))
+                         : fmt::format("its space exceeds the budget of {} executions",
+                                       grouped(engine.limits().per_search)),
+            grouped(stats.executions), plural(best.size.preemptions, "preemption is", "preemptions are"));
+        exhaustive = false;
+        if (alone) *alone = at_zero;
+        return best;
+      }
+    }
+    proven = true;
+    phase.note = fmt::format("{}{} the fewest: {} searched to the end", greedy,
+                             plural(best.size.preemptions, "preemption is", "preemptions are"),
+                             searched_below(static_cast<std::uint32_t>(best.size.preemptions)));
+    if (alone) *alone = at_zero;
+    return best;
   }
-  return std::nullopt;
+
+  /// Phase 2: the shortest schedule with no more preemptions.
+  Schedule steps(const harness::Program& program, Schedule best, ShrinkPhase& phase) {
+    PhaseTimer timer(phase, engine);
+    const std::uint64_t p = best.size.preemptions;
+    if (target.kind == harness::OutcomeKind::kStepBound) {
+      phase.note = "already minimal: a step-bound outcome takes max-steps steps in every schedule";
+      return best;
+    }
+    if (proven && best.size.steps <= p + 1) {
+      // p switches between consecutive steps need p + 1 steps, and no
+      // schedule with fewer preemptions reaches the outcome.
+      phase.note = fmt::format("already minimal: a schedule with {} has at least {}",
+                               plural(p, "preemption", "preemptions"), plural(p + 1, "step", "steps"));
+      return best;
+    }
+    if (engine.spent()) {
+      phase.note = fmt::format("skipped: the total budget ({} executions) is spent", grouped(engine.limits().total));
+      exhaustive = false;
+      return best;
+    }
+    phase.ran = true;
+    std::optional<std::vector<harness::Decision>> shortest;
+    std::uint64_t cut = best.size.steps - 1;  // executions longer than the best so far stop there
+    const SearchStats stats = engine.dfs(program, static_cast<std::uint32_t>(p), cut, [&](const harness::Outcome& o) {
+      if (o == target && engine.steps() <= cut) {
+        shortest = engine.decisions();
+        cut = engine.steps() - 1;
+        if (cut == 0) return false;
+      }
+      return true;
+    });
+    const std::uint64_t from = best.size.steps;
+    if (shortest) {
+      auto found = confirm(program, *shortest);
+      if (!found) {
+        exhaustive = false;
+        phase.note = "a shorter schedule ended otherwise when run again (the program is not deterministic): stopped";
+        return best;
+      }
+      best = std::move(*found);
+    }
+    if (stats.exhausted || (stats.stopped && cut == 0)) {
+      phase.note = fmt::format("{} the fewest with {}{}: searched to the end",
+                               plural(best.size.steps, "step is", "steps are"), proven ? "" : "at most ",
+                               plural(p, "preemption", "preemptions"));
+    } else {
+      exhaustive = false;
+      phase.note = fmt::format(
+          "{}stopped: {} (searched {} executions); a shorter schedule may exist",
+          best.size.steps < from ? fmt::format("{} -> {} steps; ", from, best.size.steps) : std::string(),
+          stats.capped ? fmt::format("the total budget ({} executions) is spent", grouped(engine.limits().total))
+                       : fmt::format("the space of shorter schedules exceeds the budget of {} executions",
+                                     grouped(engine.limits().per_search)),
+          grouped(stats.executions));
+    }
+    return best;
+  }
+};
+
+ShrinkPhase phase_named(std::string name) {
+  ShrinkPhase phase;
+  phase.name = std::move(name);
+  return phase;
 }
 
 std::uint64_t max_steps_of(const harness::Trace& trace) {
   const std::string recorded = harness::provenance_value(trace, "max-steps");
   return recorded.empty() ? kDefaultMaxSteps : std::stoull(recorded);
-}
-
-harness::Trace record(const harness::Program& program, const Found& found, const ScheduleSize& before,
-                      std::uint64_t max_steps) {
-  harness::StackPool stacks;
-  harness::Provenance provenance = harness::DfsStrategy(harness::DfsSettings{found.bound, 1, {}}).provenance();
-  provenance.emplace_back("max-steps", std::to_string(max_steps));
-  provenance.emplace_back("shrunk-from", fmt::format("{} preemptions, {} steps", before.preemptions, before.steps));
-  return harness::record_trace(program, stacks, found.decisions, std::move(provenance), max_steps);
 }
 
 std::size_t operation_count(const Scenario& scenario) {
@@ -83,69 +462,370 @@ std::size_t operation_count(const Scenario& scenario) {
   return n;
 }
 
+// ---- Smaller scenarios ----
+
+/// A top-level operation: of a goroutine, or of a map's `initial`.
+struct Site {
+  bool initial = false;
+  std::size_t owner = 0;  ///< goroutine or map index
+  std::size_t op = 0;
+};
+
+toml::array* operations_at(toml::table& root, const Site& site) {
+  if (site.initial) {
+    toml::table* map = nullptr;
+    if (toml::table* one = root["map"].as_table()) {
+      if (site.owner == 0) map = one;
+    } else if (toml::array* many = root["maps"].as_array()) {
+      if (site.owner < many->size()) map = (*many)[site.owner].as_table();
+    }
+    return map == nullptr ? nullptr : (*map)["initial"].as_array();
+  }
+  toml::array* goroutines = root["goroutine"].as_array();
+  if (goroutines == nullptr || site.owner >= goroutines->size()) return nullptr;
+  toml::table* g = (*goroutines)[site.owner].as_table();
+  return g == nullptr ? nullptr : (*g)["ops"].as_array();
+}
+
+/// The operation's text as the file spells it.
+std::optional<std::string> operation_text(const std::string& path, const Site& site) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error&) {
+    return std::nullopt;
+  }
+  toml::array* ops = operations_at(root, site);
+  if (ops == nullptr || site.op >= ops->size()) return std::nullopt;
+  return (*ops)[site.op].value<std::string>();
+}
+
+/// The scenario file's text with the operation replaced (nullopt: removed).
+/// Comments are not kept.
+std::optional<std::string> edited(const std::string& path, const Site& site,
+                                  const std::optional<std::string>& replacement) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error&) {
+    return std::nullopt;
+  }
+  toml::array* ops = operations_at(root, site);
+  if (ops == nullptr || site.op >= ops->size()) return std::nullopt;
+  const auto at = ops->cbegin() + static_cast<std::ptrdiff_t>(site.op);
+  if (replacement)
+    ops->replace(at, *replacement);
+  else
+    ops->erase(at);
+  std::ostringstream text;
+  text << root << "\n";
+  return text.str();
+}
+
+const std::regex& loop_header() {
+  static const std::regex re(R"(^(\s*for\s+[A-Za-z_]\w*\s+in\s+)(-?\d+)(\s*\.\.\s*)(-?\d+)(\s*:))");
+  return re;
+}
+
+/// A `for` loop whose range is written as two numbers.
+struct Loop {
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+  std::string text;
+  std::string header;  ///< "for i in 0..8:"
+};
+
+std::optional<Loop> loop_of(const std::string& text) {
+  std::smatch m;
+  if (!std::regex_search(text, m, loop_header())) return std::nullopt;
+  try {
+    std::string header = m[0].str();
+    header.erase(0, header.find_first_not_of(" \t"));
+    return Loop{std::stoll(m[2].str()), std::stoll(m[4].str()), text, header};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string with_range(const Loop& loop, std::int64_t from, std::int64_t to) {
+  std::smatch m;
+  std::regex_search(loop.text, m, loop_header());
+  return fmt::format("{}{}{}{}{}{}", m[1].str(), from, m[3].str(), to, m[5].str(), m.suffix().str());
+}
+
+std::string site_name(const Scenario& scenario, const Site& site) {
+  if (site.initial) return fmt::format("map '{}' initial", scenario.maps[site.owner].params.name);
+  return fmt::format("goroutine '{}'", scenario.goroutines[site.owner].name);
+}
+
+struct Counts {
+  std::size_t removed = 0;
+  std::size_t narrowed = 0;
+  std::size_t invalid = 0;  ///< not a valid scenario (e.g. a removed `get … -> v` that a later operation reads)
+  std::size_t alone = 0;    ///< fails without a preemption
+  std::size_t lost = 0;     ///< does not reach the outcome with so few preemptions
+  std::size_t undecided = 0;  ///< a search stopped on its budget
+};
+
+class OperationShrinker {
+ public:
+  OperationShrinker(Shrinker& shrinker, const Scenario& original, Schedule best, bool check_alone,
+                    const std::string& scenario_out)
+      : s_(shrinker), best_(std::move(best)), check_alone_(check_alone), out_(scenario_out),
+        candidate_path_(scenario_out + ".candidate.toml") {
+    current_ = std::make_unique<Scenario>(original);
+  }
+  ~OperationShrinker() {
+    std::error_code ignored;
+    std::filesystem::remove(candidate_path_, ignored);
+  }
+  OperationShrinker(const OperationShrinker&) = delete;
+  OperationShrinker& operator=(const OperationShrinker&) = delete;
+
+  /// Removes and narrows until nothing more goes.
+  void run() {
+    for (bool changed = true; changed && !s_.engine.spent();) {
+      changed = false;
+      for (std::size_t g = 0; g < current_->goroutines.size(); ++g) {
+        for (std::size_t k = current_->goroutines[g].ops.size(); k-- > 0;) {
+          if (s_.engine.spent()) return;
+          const Site site{false, g, k};
+          if (try_remove(site)) {
+            changed = true;
+            continue;
+          }
+          changed = narrow(site) || changed;
+        }
+      }
+      for (std::size_t m = 0; m < current_->maps.size(); ++m)
+        for (std::size_t k = current_->maps[m].initial.size(); k-- > 0;) changed = narrow(Site{true, m, k}) || changed;
+    }
+  }
+
+  bool changed() const { return !changes_.empty(); }
+  const Scenario& current() const { return *current_; }
+  const Schedule& best() const { return best_; }
+  const std::vector<std::string>& changes() const { return changes_; }
+  const Counts& counts() const { return counts_; }
+
+ private:
+  bool try_remove(const Site& site) {
+    if (!accept(site, std::nullopt)) return false;
+    ++counts_.removed;
+    return true;
+  }
+
+  /// Halves first, then one iteration off either end, while anything goes.
+  bool narrow(const Site& site) {
+    bool any = false;
+    for (bool again = true; again && !s_.engine.spent();) {
+      again = false;
+      const std::optional<std::string> text = operation_text(current_->path, site);
+      if (!text) return any;
+      const std::optional<Loop> loop = loop_of(*text);
+      if (!loop || loop->to - loop->from < 2) return any;
+      const std::int64_t a = loop->from, b = loop->to, half = a + (b - a) / 2;
+      const std::pair<std::int64_t, std::int64_t> ranges[] = {{a, half}, {half, b}, {a + 1, b}, {a, b - 1}};
+      for (const auto& [from, to] : ranges) {
+        if (accept(site, with_range(*loop, from, to))) {
+          ++counts_.narrowed;
+          any = again = true;
+          break;
+        }
+      }
+    }
+    return any;
+  }
+
+  /// Tries one smaller scenario; keeps it if the failure remains, with no
+  /// more preemptions, and still needs an interleaving.
+  bool accept(const Site& site, const std::optional<std::string>& replacement) {
+    const std::optional<std::string> before = operation_text(current_->path, site);
+    const std::optional<std::string> text = edited(current_->path, site, replacement);
+    if (!before || !text) return false;
+    harness::write_file_atomically(candidate_path_, *text);
+    auto candidate = std::make_unique<Scenario>();
+    try {
+      *candidate = load_scenario(candidate_path_);
+    } catch (const ScenarioError&) {
+      ++counts_.invalid;
+      return false;
+    }
+    const harness::Program program = make_program(*candidate);
+    const std::uint64_t bound = best_.size.preemptions;
+    std::optional<Schedule> found;
+    // The old schedule, followed as far as it goes: usually enough.
+    if (auto run = s_.engine.guided(program, best_, plan_of(best_.fibers), s_.max_steps);
+        run && run->first == s_.target && run->second.size.preemptions <= bound)
+      found = std::move(run->second);
+    if (check_alone_) {
+      bool alone = false;
+      std::uint64_t steps = s_.max_steps;
+      const SearchStats stats = s_.engine.dfs(program, 0, steps, [&](const harness::Outcome& o) {
+        alone = o.kind == s_.target.kind;
+        return !alone;
+      });
+      if (alone) {
+        ++counts_.alone;
+        return false;
+      }
+      if (!stats.exhausted) {
+        ++counts_.undecided;
+        s_.exhaustive = false;
+        return false;
+      }
+    }
+    if (!found) {
+      std::optional<std::vector<harness::Decision>> hit;
+      std::uint64_t steps = s_.max_steps;
+      const SearchStats stats =
+          s_.engine.dfs(program, static_cast<std::uint32_t>(bound), steps, [&](const harness::Outcome& o) {
+            if (o != s_.target) return true;
+            hit = s_.engine.decisions();
+            return false;
+          });
+      if (hit) found = s_.confirm(program, *hit);
+      if (!found) {
+        if (stats.exhausted) {
+          ++counts_.lost;
+        } else {
+          ++counts_.undecided;
+          s_.exhaustive = false;
+        }
+        return false;
+      }
+    }
+    std::filesystem::rename(candidate_path_, out_);
+    auto reloaded = std::make_unique<Scenario>(load_scenario(out_));
+    const std::string where = site_name(*current_, site);
+    if (replacement) {
+      const auto old_loop = loop_of(*before);
+      const auto new_loop = loop_of(*replacement);
+      changes_.push_back(old_loop && new_loop ? fmt::format("{}: '{} …' -> '{} …'", where, old_loop->header,
+                                                            new_loop->header)
+                                              : fmt::format("{}: '{}' -> '{}'", where, *before, *replacement));
+    } else {
+      changes_.push_back(fmt::format("{}: removed '{}'", where, *before));
+    }
+    current_ = std::move(reloaded);
+    best_ = std::move(*found);
+    return true;
+  }
+
+  Shrinker& s_;
+  Schedule best_;
+  bool check_alone_;
+  std::string out_;
+  std::string candidate_path_;
+  std::unique_ptr<Scenario> current_;  ///< a stable address: programs refer to it
+  std::vector<std::string> changes_;
+  Counts counts_;
+};
+
+std::string operations_note(const Counts& c, bool check_alone, const harness::Outcome& target) {
+  std::vector<std::string> kept;
+  if (c.alone > 0)
+    kept.push_back(fmt::format("{} would end in {} without a preemption", c.alone, harness::to_string(target.kind)));
+  if (c.lost > 0) kept.push_back(fmt::format("{} cannot reach the failure with no more preemptions", c.lost));
+  if (c.undecided > 0) kept.push_back(fmt::format("{} not decided within the budget", c.undecided));
+  if (c.invalid > 0) kept.push_back(fmt::format("{} not valid scenarios", c.invalid));
+  std::string note = fmt::format("{} removed, {} narrowed", plural(c.removed, "operation", "operations"),
+                                 plural(c.narrowed, "loop range", "loop ranges"));
+  if (!kept.empty()) {
+    note += "; smaller scenarios not taken: ";
+    for (std::size_t i = 0; i < kept.size(); ++i) note += (i ? ", " : "") + kept[i];
+  }
+  if (!check_alone) note += "; the original fails this way without preemptions too, so that was not checked";
+  return note;
+}
+
 }  // namespace
 
-ShrinkResult shrink_trace(const Scenario& scenario, const harness::Trace& trace, std::uint64_t budget_per_bound) {
+ShrinkResult shrink(const Scenario& scenario, const harness::Trace& trace, const ShrinkOptions& options) {
   ShrinkResult result;
   result.trace = trace;
   result.before = schedule_size(trace);
   result.after = result.before;
-  const std::uint64_t max_steps = max_steps_of(trace);
+  result.phases = {phase_named("preemptions"), phase_named("steps")};
+  Shrinker s{Engine(options.limits), trace.outcome, max_steps_of(trace)};
   const harness::Program program = make_program(scenario);
-  const std::optional<Found> found =
-      search(program, trace.outcome, static_cast<std::uint32_t>(result.before.preemptions), budget_per_bound, max_steps);
-  result.interrupted = quitting();
-  if (!found) return result;
-  result.exhaustive = found->exhaustive;
-  if (found->bound == result.before.preemptions && found->steps >= result.before.steps) return result;
-  harness::Trace shrunk = record(program, *found, result.before, max_steps);
-  if (shrunk.outcome != trace.outcome) return result;  // not deterministic: keep the original
-  stamp_scenario(shrunk, scenario);
+
+  const Schedule original = schedule_of(trace);
+  AloneFailure alone = AloneFailure::kUnknown;
+  Schedule best = s.preemptions(program, original, result.phases[0], &alone);
+  best = s.steps(program, std::move(best), result.phases[1]);
+
+  const Scenario* final_scenario = &scenario;
+  std::unique_ptr<OperationShrinker> operations;
+  if (!options.scenario_out.empty()) {
+    ShrinkPhase& phase = result.phases.emplace_back(phase_named("operations"));
+    {
+      PhaseTimer timer(phase, s.engine);
+      phase.ran = true;
+      operations = std::make_unique<OperationShrinker>(s, scenario, best, alone != AloneFailure::kYes,
+                                                       options.scenario_out);
+      operations->run();
+      phase.note = operations_note(operations->counts(), alone != AloneFailure::kYes, trace.outcome);
+      if (s.engine.spent())
+        phase.note += fmt::format("; stopped: the total budget ({} executions) is spent",
+                                  grouped(options.limits.total));
+    }
+    if (operations->changed()) {
+      // The schedule again, on the smaller scenario.
+      final_scenario = &operations->current();
+      const harness::Program smaller = make_program(*final_scenario);
+      ShrinkPhase again_p = phase_named("preemptions"), again_s = phase_named("steps");
+      best = s.preemptions(smaller, operations->best(), again_p, nullptr);
+      best = s.steps(smaller, std::move(best), again_s);
+      phase.seconds += again_p.seconds + again_s.seconds;
+      phase.executions += again_p.executions + again_s.executions;
+      phase.note += fmt::format("; then on the smaller scenario: {}; {}", again_p.note, again_s.note);
+      result.scenario_path = options.scenario_out;
+      result.operations_before = operation_count(scenario);
+      result.operations_after = operation_count(*final_scenario);
+      result.changes = operations->changes();
+    }
+  }
+  result.exhaustive = s.exhaustive;
+  result.executions = s.engine.used();
+  if (quitting()) {  // a second Ctrl-C: keep the original, claim nothing
+    ShrinkResult unchanged;
+    unchanged.trace = trace;
+    unchanged.before = unchanged.after = result.before;
+    unchanged.phases = std::move(result.phases);
+    unchanged.executions = result.executions;
+    unchanged.interrupted = true;
+    return unchanged;
+  }
+
+  const bool smaller_scenario = final_scenario != &scenario;
+  if (!smaller_scenario && best.size.preemptions == result.before.preemptions &&
+      best.size.steps >= result.before.steps)
+    return result;
+  const harness::Program final_program = make_program(*final_scenario);
+  harness::StackPool stacks;
+  harness::Provenance provenance =
+      harness::DfsStrategy(harness::DfsSettings{static_cast<std::uint32_t>(best.size.preemptions), 1, {}})
+          .provenance();
+  provenance.emplace_back("max-steps", std::to_string(s.max_steps));
+  provenance.emplace_back("shrunk-from",
+                          fmt::format("{} preemptions, {} steps", result.before.preemptions, result.before.steps));
+  harness::Trace shrunk = harness::record_trace(final_program, stacks, best.decisions, std::move(provenance),
+                                                s.max_steps);
+  if (shrunk.outcome != trace.outcome) {  // not deterministic: keep the original
+    result.scenario_path.reset();
+    result.changes.clear();
+    result.operations_after = result.operations_before;
+    return result;
+  }
+  stamp_scenario(shrunk, *final_scenario);
   result.after = schedule_size(shrunk);
   result.trace = std::move(shrunk);
   return result;
 }
 
-std::optional<OperationShrinkResult> shrink_operations(const Scenario& scenario, const harness::Trace& trace,
-                                                       const std::string& scenario_out, std::uint64_t budget) {
-  const std::uint64_t max_steps = max_steps_of(trace);
-  const std::uint32_t max_bound = static_cast<std::uint32_t>(schedule_size(trace).preemptions);
-  const std::string candidate_path = scenario_out + ".candidate.toml";
-  Scenario current = scenario;
-  std::optional<Found> accepted;
-  for (bool removed = true; removed;) {
-    removed = false;
-    for (std::size_t g = 0; g < current.goroutines.size() && !removed && !quitting(); ++g) {
-      for (std::size_t k = current.goroutines[g].ops.size(); k-- > 0 && !removed && !quitting();) {
-        const std::optional<std::string> text = without_operation(current.path, g, k);
-        if (!text) continue;
-        harness::write_file_atomically(candidate_path, *text);
-        Scenario candidate;
-        try {
-          candidate = load_scenario(candidate_path);
-        } catch (const ScenarioError&) {
-          continue;  // e.g. a later operation used a variable the removed one bound
-        }
-        const std::optional<Found> found =
-            search(make_program(candidate), trace.outcome, max_bound, budget, max_steps);
-        if (!found) continue;
-        std::filesystem::rename(candidate_path, scenario_out);
-        current = load_scenario(scenario_out);
-        accepted = found;
-        removed = true;
-      }
-    }
-  }
-  std::filesystem::remove(candidate_path);
-  if (!accepted) return std::nullopt;
-  OperationShrinkResult result;
-  result.scenario_path = scenario_out;
-  result.operations_before = operation_count(scenario);
-  result.operations_after = operation_count(current);
-  const harness::Program program = make_program(current);
-  result.trace = record(program, *accepted, schedule_size(trace), max_steps);
-  stamp_scenario(result.trace, current);
-  return result;
+ShrinkResult shrink_trace(const Scenario& scenario, const harness::Trace& trace, std::uint64_t budget_per_bound) {
+  return shrink(scenario, trace, ShrinkOptions{ShrinkLimits{budget_per_bound, 4 * budget_per_bound}, {}});
 }
 
 }  // namespace interleave
