@@ -10,6 +10,7 @@
 #include "harness/trace/atomic_file.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
+#include "tools/interleave/explore_plan.hpp"
 #include "tools/interleave/json_report.hpp"
 
 namespace interleave {
@@ -81,7 +82,14 @@ int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overr
       ++bad;
       continue;
     }
-    const ScenarioRun run = run_scenario(*scenario, overrides, traces_dir, progress, stems[i]);
+    ScenarioRun run;
+    try {
+      run = run_scenario(*scenario, overrides, traces_dir, progress, stems[i]);
+    } catch (const BadPlan& refused) {
+      std::cerr << fmt::format("interleave: {}: {}\n", file, refused.what());
+      ++bad;
+      continue;
+    }
     report.scenarios.push_back(scenario_report(*scenario, run, report.shards));
     print_scenario(out, report.scenarios.back());
     for (const SavedTrace& t : run.traces)

@@ -10,6 +10,7 @@
 #include "harness/trace/atomic_file.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
+#include "tools/interleave/explore_plan.hpp"
 #include "tools/interleave/interrupt.hpp"
 
 namespace {
@@ -74,17 +75,11 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
 
 /// Options that would have no effect together are refused rather than
 /// silently ignored. Returns the complaint, or "".
+/// Checked before any scenario is read (each scenario's [explore] table is
+/// checked again with it when it runs: interleave::resolve_plan).
 std::string conflicting_run_options(const interleave::ExploreOverrides& o, bool save_traces) {
-  const std::string strategy = o.strategy.value_or("");
-  if (strategy == "dfs" && o.seed) return "--seed has no effect with --strategy dfs (it seeds random, pct and the default mix)";
-  if ((strategy == "dfs" || strategy == "random") && o.depth)
-    return fmt::format("--depth has no effect with --strategy {} (it is pct's, and the default mix's)", strategy);
-  if ((strategy == "random" || strategy == "pct") && o.preemption_bound)
-    return fmt::format("--preemption-bound has no effect with --strategy {} (it bounds dfs)", strategy);
-  if ((strategy == "random" || strategy == "pct") && o.dpor)
-    return fmt::format("--dpor has no effect with --strategy {} (it reduces dfs)", strategy);
-  if (o.dpor && o.shard) return "--dpor cannot be sharded: its backtrack sets span the whole tree (drop --shard)";
-  if (o.dpor && o.threads > 1) return "--dpor explores on one thread: -j has no effect with it";
+  const auto plan = interleave::resolve_plan(o, interleave::ExploreDefaults{});
+  if (const auto* problem = std::get_if<std::string>(&plan)) return *problem;
   if (o.shrink && !save_traces) return "--shrink shrinks the traces that --save-traces saves: give --save-traces DIR";
   return {};
 }

@@ -19,6 +19,7 @@
 #include "harness/strategy/random_walk.hpp"
 #include "harness/trace/atomic_file.hpp"
 #include "harness/trace/trace.hpp"
+#include "tools/interleave/explore_plan.hpp"
 #include "tools/interleave/interrupt.hpp"
 #include "tools/interleave/shrink.hpp"
 #include "tools/scenario/program.hpp"
@@ -111,23 +112,23 @@ std::vector<std::string> trace_stems(const std::vector<std::string>& files) {
 ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overrides,
                          const std::optional<std::string>& traces_dir, bool show_progress,
                          const std::string& trace_stem) {
-  const ExploreDefaults& defaults = scenario.explore;
-  const std::optional<std::string> strategy = overrides.strategy ? overrides.strategy : defaults.strategy;
-  const std::uint64_t seed = overrides.seed.value_or(defaults.seed.value_or(1));
-  const std::uint64_t budget = overrides.executions.value_or(defaults.executions.value_or(kDefaultBudget));
-  const std::optional<std::uint32_t> bound =
-      overrides.preemption_bound ? overrides.preemption_bound : defaults.preemption_bound;
-  const std::uint32_t depth = overrides.depth.value_or(defaults.depth.value_or(3));
-  // Partial-order reduction cannot be split into shards (see below).
-  const bool sharded = overrides.shard && overrides.shard->count > 1;
-  const bool dpor = (overrides.dpor || defaults.dpor.value_or(false)) && !sharded;
+  const ExplorePlan plan = [&] {
+    auto resolved = resolve_plan(overrides, scenario.explore);
+    if (auto* problem = std::get_if<std::string>(&resolved)) throw BadPlan(*problem);
+    return std::get<ExplorePlan>(resolved);
+  }();
+  const std::uint64_t seed = plan.seed;
+  const std::uint64_t budget = plan.budget;
+  const std::optional<std::uint32_t> bound = plan.preemption_bound;
+  const std::uint32_t depth = plan.depth;
+  const bool dpor = plan.dpor;
   harness::ExploreSettings settings;
-  settings.max_steps = overrides.max_steps.value_or(defaults.max_steps.value_or(kDefaultMaxSteps));
+  settings.max_steps = plan.max_steps;
   settings.stop = &interrupt_requested();
   if (show_progress) {
     // Wall-clock time is for this display only; nothing recorded depends on it.
     const auto start = std::chrono::steady_clock::now();
-    const bool budget_known = strategy == "random" || strategy == "pct";
+    const bool budget_known = plan.budget_known();
     settings.progress = [&scenario, start, budget_known, budget](const harness::Progress& p) {
       const double seconds =
           std::max(1e-3, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -144,8 +145,8 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
 
   const harness::Program program = make_program(scenario);
   ScenarioRun run;
-  const harness::Shard shard = overrides.shard.value_or(harness::Shard{});
-  const std::uint32_t threads = std::max<std::uint32_t>(overrides.threads, 1);
+  const harness::Shard shard = plan.shard;
+  const std::uint32_t threads = plan.threads;
   // Every strategy but dpor splits into shards and threads, and no report
   // depends on the threads. random and pct number their executions
   // globally, so any split runs the same ones; dfs's threads are merged in
@@ -157,12 +158,11 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   };
   const std::uint64_t dfs_cap = budget;
 
-  if (strategy == "random") {
+  run.strategy = plan.describe_first();
+  if (plan.strategy == StrategyKind::kRandom) {
     run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::RandomWalkStrategy>(seed, budget, s); });
-    run.strategy = fmt::format("random, seed {}", seed);
-  } else if (strategy == "pct") {
+  } else if (plan.strategy == StrategyKind::kPct) {
     run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::PctStrategy>(seed, budget, depth, s); });
-    run.strategy = fmt::format("pct, depth {}, seed {}", depth, seed);
   } else {
     // dfs, named or by default. By default, a space too big for the budget
     // is then explored by a portfolio of pct (depth 3 unless --depth) and
@@ -182,8 +182,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
           shard, threads, dfs_cap, settings);
     }
     run.exhaustive = true;
-    run.strategy = fmt::format("dfs{}{}", dpor ? " + dpor" : "", bound ? fmt::format(", preemption bound {}", *bound) : "");
-    if (!strategy) {
+    if (plan.strategy == StrategyKind::kDefaultMix) {
       run.report = in_phase(std::move(run.report), 0);
       if (!run.report.exhausted && !run.report.interrupted) {
         append_portfolio_run(run.report, in_phase(explore_with([&](harness::Shard s) {

@@ -54,6 +54,8 @@ struct ScenarioRun {
 /// Explores `scenario`. With `traces_dir`, saves the first trace of each
 /// failing outcome class there, as `<trace_stem>.<kind>.trace` (trace_stem:
 /// the scenario's name when empty; see trace_stems).
+/// Throws BadPlan (explore_plan.hpp) when the options and the scenario's
+/// [explore] table cannot be honoured together.
 ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overrides,
                          const std::optional<std::string>& traces_dir, bool show_progress,
                          const std::string& trace_stem = {});

@@ -1,0 +1,73 @@
+#include "tools/interleave/explore_plan.hpp"
+
+#include <fmt/format.h>
+
+namespace interleave {
+
+std::optional<StrategyKind> parse_strategy(const std::string& name) {
+  if (name == "dfs") return StrategyKind::kDfs;
+  if (name == "random") return StrategyKind::kRandom;
+  if (name == "pct") return StrategyKind::kPct;
+  return std::nullopt;
+}
+
+std::string ExplorePlan::describe_first() const {
+  switch (strategy) {
+    case StrategyKind::kRandom: return fmt::format("random, seed {}", seed);
+    case StrategyKind::kPct: return fmt::format("pct, depth {}, seed {}", depth, seed);
+    case StrategyKind::kDfs:
+    case StrategyKind::kDefaultMix: break;
+  }
+  return fmt::format("dfs{}{}", dpor ? " + dpor" : "",
+                     preemption_bound ? fmt::format(", preemption bound {}", *preemption_bound) : "");
+}
+
+std::variant<ExplorePlan, std::string> resolve_plan(const ExploreOverrides& o, const ExploreDefaults& d) {
+  ExplorePlan plan;
+  // The strategy: the command line's, else the scenario's, else the mix.
+  const std::optional<std::string> named = o.strategy ? o.strategy : d.strategy;
+  if (named) {
+    const std::optional<StrategyKind> kind = parse_strategy(*named);
+    if (!kind) return fmt::format("unknown strategy '{}': expected dfs, random or pct", *named);
+    plan.strategy = *kind;
+  }
+  const bool from_command_line = o.strategy.has_value();
+  const std::string which = from_command_line ? fmt::format("--strategy {}", *named)
+                            : named           ? fmt::format("the scenario's [explore] strategy {}", *named)
+                                              : std::string("the default mix");
+
+  // Command-line options the strategy would ignore are refused.
+  const bool dfs_family = plan.runs_dfs();
+  if (o.seed && plan.strategy == StrategyKind::kDfs)
+    return "--seed has no effect with --strategy dfs (it seeds random, pct and the default mix)";
+  if (o.depth && (plan.strategy == StrategyKind::kDfs || plan.strategy == StrategyKind::kRandom))
+    return fmt::format("--depth has no effect with {} (it is pct's, and the default mix's)", which);
+  if (o.preemption_bound && !dfs_family)
+    return fmt::format("--preemption-bound has no effect with {} (it bounds dfs)", which);
+  if (o.dpor && !dfs_family) return fmt::format("--dpor has no effect with {} (it reduces dfs)", which);
+
+  plan.seed = o.seed.value_or(d.seed.value_or(1));
+  plan.budget = o.executions.value_or(d.executions.value_or(kDefaultBudget));
+  plan.depth = o.depth.value_or(d.depth.value_or(3));
+  plan.max_steps = o.max_steps.value_or(d.max_steps.value_or(kDefaultMaxSteps));
+  plan.shard = o.shard.value_or(harness::Shard{});
+  plan.threads = std::max<std::uint32_t>(o.threads, 1);
+  if (dfs_family) {
+    plan.preemption_bound = o.preemption_bound ? o.preemption_bound : d.preemption_bound;
+    plan.dpor = o.dpor || d.dpor.value_or(false);
+  }
+
+  // Partial-order reduction shares its backtrack sets across the whole
+  // tree: it runs on one engine, unsharded.
+  if (plan.dpor && plan.shard.count > 1)
+    return o.dpor ? std::string("--dpor cannot be sharded: its backtrack sets span the whole tree (drop --shard)")
+                  : std::string("the scenario's [explore] asks for dpor, which cannot be sharded: its backtrack "
+                                "sets span the whole tree (run it without --shard)");
+  if (plan.dpor && plan.threads > 1)
+    return o.dpor ? std::string("--dpor explores on one thread: -j has no effect with it")
+                  : std::string("the scenario's [explore] asks for dpor, which explores on one thread: -j has no "
+                                "effect with it (run it without -j)");
+  return plan;
+}
+
+}  // namespace interleave
