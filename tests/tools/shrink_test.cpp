@@ -18,7 +18,7 @@ TEST_CASE("a random failing schedule shrinks to the fewest preemptions", "[shrin
   // (nothing blocks: the mutex is free whenever it is taken), so no fatal;
   // one preemption, inside the put, is enough. The minimum is therefore 1.
   const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/09_read_outside_lock.toml");
-  const harness::Program program = make_program(scenario);
+  const harness::Program program = make_program(scenario, harness::ExploreSettings{}.max_steps);
   harness::StackPool stacks;
   bool checked = false;
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
@@ -63,7 +63,7 @@ ops = ["len", "delete 99", "get 0", "len"]
 reach = ["fatal: concurrent map read and map write"]
 )");
   const Scenario scenario = load_scenario(path);
-  const harness::Program program = make_program(scenario);
+  const harness::Program program = make_program(scenario, harness::ExploreSettings{}.max_steps);
   harness::StackPool stacks;
   harness::RandomWalkStrategy random(2, 2000);
   const harness::Report report = harness::explore(program, random, stacks, harness::ExploreSettings{});
@@ -84,5 +84,5 @@ reach = ["fatal: concurrent map read and map write"]
   const Scenario reloaded = load_scenario(smaller->scenario_path);
   CHECK(harness::provenance_value(smaller->trace, "scenario-hash") == reloaded.content_hash);
   harness::StackPool replay_stacks;
-  CHECK(harness::replay_trace(make_program(reloaded), replay_stacks, smaller->trace, kDefaultMaxSteps).identical);
+  CHECK(harness::replay_trace(make_program(reloaded, kDefaultMaxSteps), replay_stacks, smaller->trace, kDefaultMaxSteps).identical);
 }

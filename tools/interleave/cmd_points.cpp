@@ -64,7 +64,7 @@ int cmd_points(const std::string& path, const ExploreOverrides& overrides) {
   harness::StackPool stacks;
   harness::ExploreSettings settings;
   settings.max_steps = overrides.max_steps.value_or(scenario.explore.max_steps.value_or(kDefaultMaxSteps));
-  const harness::Report report = harness::explore(make_program(scenario), observer, stacks, settings);
+  const harness::Report report = harness::explore(make_program(scenario, settings.max_steps), observer, stacks, settings);
 
   std::cout << fmt::format("preemption points reached in {} ({} executions of dfs{}{}):\n", path,
                            grouped(report.executions), reduce ? " + dpor" : "",

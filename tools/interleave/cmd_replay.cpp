@@ -87,7 +87,7 @@ int cmd_replay(const std::string& trace_path, bool check) {
   if (const std::string recorded = harness::provenance_value(*trace, "max-steps"); !recorded.empty())
     max_steps = std::stoull(recorded);
 
-  const harness::Program program = make_program(scenario);
+  const harness::Program program = make_program(scenario, max_steps);
   harness::StackPool stacks;
   const harness::ReplayResult result = harness::replay_trace(program, stacks, *trace, max_steps);
   print_header(result.trace);

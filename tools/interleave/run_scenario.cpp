@@ -92,7 +92,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
     };
   }
 
-  const harness::Program program = make_program(scenario);
+  const harness::Program program = make_program(scenario, settings.max_steps);
   ScenarioRun run;
   const harness::Shard shard = overrides.shard.value_or(harness::Shard{});
   const std::uint32_t threads = std::max<std::uint32_t>(overrides.threads, 1);

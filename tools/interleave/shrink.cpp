@@ -85,7 +85,7 @@ ShrinkResult shrink_trace(const Scenario& scenario, const harness::Trace& trace,
   result.before = schedule_size(trace);
   result.after = result.before;
   const std::uint64_t max_steps = max_steps_of(trace);
-  const harness::Program program = make_program(scenario);
+  const harness::Program program = make_program(scenario, max_steps);
   const std::optional<Found> found =
       search(program, trace.outcome, static_cast<std::uint32_t>(result.before.preemptions), budget_per_bound, max_steps);
   if (!found) return result;
@@ -120,7 +120,7 @@ std::optional<OperationShrinkResult> shrink_operations(const Scenario& scenario,
           continue;  // e.g. a later operation used a variable the removed one bound
         }
         const std::optional<Found> found =
-            search(make_program(candidate), trace.outcome, max_bound, budget, max_steps);
+            search(make_program(candidate, max_steps), trace.outcome, max_bound, budget, max_steps);
         if (!found) continue;
         std::filesystem::rename(candidate_path, scenario_out);
         current = load_scenario(scenario_out);
@@ -135,7 +135,7 @@ std::optional<OperationShrinkResult> shrink_operations(const Scenario& scenario,
   result.scenario_path = scenario_out;
   result.operations_before = operation_count(scenario);
   result.operations_after = operation_count(current);
-  const harness::Program program = make_program(current);
+  const harness::Program program = make_program(current, max_steps);
   result.trace = record(program, *accepted, schedule_size(trace), max_steps);
   stamp_scenario(result.trace, current);
   return result;
