@@ -1,12 +1,17 @@
 // The interleave CLI's exit codes (documented in --help and the README).
 #pragma once
 
+#include "harness/fiber/stack_pool.hpp"
+
 namespace interleave {
 
 inline constexpr int kExitHeld = 0;            ///< every expectation held (replay: reproduced)
 inline constexpr int kExitFailed = 1;          ///< an expectation failed
-inline constexpr int kExitBadInput = 2;        ///< bad input: a scenario, trace or option is wrong
+inline constexpr int kExitBadInput = 2;        ///< bad input: a scenario, trace, option or file named is wrong
 inline constexpr int kExitReplayMismatch = 3;  ///< a replay did not reproduce its trace
+inline constexpr int kExitIo = 4;              ///< the system failed reading or writing a file
+/// A fiber of the code under test overflowed its stack (the engine exits).
+inline constexpr int kExitStackOverflow = harness::kStackOverflowExitCode;
 inline constexpr int kExitInterrupted = 130;   ///< Ctrl-C: the report so far was printed, traces saved
 
 }  // namespace interleave

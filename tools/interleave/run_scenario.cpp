@@ -16,7 +16,9 @@
 #include "harness/strategy/dpor.hpp"
 #include "harness/strategy/pct.hpp"
 #include "harness/strategy/random_walk.hpp"
+#include "harness/trace/atomic_file.hpp"
 #include "harness/trace/trace.hpp"
+#include "tools/interleave/commands.hpp"
 #include "tools/interleave/interrupt.hpp"
 #include "tools/interleave/shrink.hpp"
 #include "tools/scenario/program.hpp"
@@ -35,6 +37,21 @@ std::string grouped(std::uint64_t n) {
 void stamp_scenario(harness::Trace& trace, const Scenario& scenario) {
   trace.provenance.emplace_back("scenario", scenario.path);
   trace.provenance.emplace_back("scenario-hash", scenario.content_hash);
+}
+
+void save_scenario_trace(const std::string& path, harness::Trace trace) {
+  namespace fs = std::filesystem;
+  for (auto& [key, value] : trace.provenance) {
+    if (key != "scenario") continue;
+    // fs::relative follows symlinks on both sides, as the system will when
+    // the replay joins the trace's folder and this path.
+    std::error_code error;
+    const fs::path folder = fs::absolute(fs::path(path)).parent_path();
+    const fs::path relative = fs::relative(fs::absolute(value), folder, error);
+    if (!error && !relative.empty()) value = relative.string();
+    else value = fs::absolute(value).lexically_normal().string();
+  }
+  harness::save_trace(path, trace);
 }
 
 namespace {
@@ -155,7 +172,10 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   }
 
   if (traces_dir) {
-    std::filesystem::create_directories(*traces_dir);
+    check_output_folder(*traces_dir);
+    std::error_code error;
+    std::filesystem::create_directories(*traces_dir, error);
+    if (error) throw harness::FileIoError(fmt::format("could not create folder {}: {}", *traces_dir, error.message()));
     std::map<std::string, int> per_kind;
     for (const auto& c : run.report.classes) {
       if (c.outcome.ok()) continue;
@@ -167,7 +187,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       SavedTrace saved{c.outcome, path, {}};
       if (overrides.shrink) {
         const ShrinkResult shrunk = shrink_trace(scenario, c.first_trace, budget);
-        harness::save_trace(path, shrunk.trace);
+        save_scenario_trace(path, shrunk.trace);
         saved.shrink_note =
             shrunk.before.preemptions == shrunk.after.preemptions && shrunk.before.steps == shrunk.after.steps
                 ? fmt::format("already minimal: {} preemptions, {} steps", shrunk.after.preemptions, shrunk.after.steps)
@@ -175,7 +195,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
                               shrunk.before.preemptions, shrunk.before.steps, shrunk.after.preemptions,
                               shrunk.after.steps);
       } else {
-        harness::save_trace(path, c.first_trace);
+        save_scenario_trace(path, c.first_trace);
       }
       run.traces.push_back(std::move(saved));
     }

@@ -58,8 +58,8 @@ std::optional<Found> search(const harness::Program& program, const harness::Outc
 }
 
 std::uint64_t max_steps_of(const harness::Trace& trace) {
-  const std::string recorded = harness::provenance_value(trace, "max-steps");
-  return recorded.empty() ? kDefaultMaxSteps : std::stoull(recorded);
+  // The CLI checked the range (max_steps_of_trace) of a trace read from a file.
+  return std::min(harness::provenance_number(trace, "max-steps").value_or(kDefaultMaxSteps), kMaxMaxSteps);
 }
 
 harness::Trace record(const harness::Program& program, const Found& found, const ScheduleSize& before,
