@@ -33,13 +33,22 @@ harness::Report report_of(const Json& scenario) {
 
 int cmd_merge(const std::vector<std::string>& report_paths, const std::optional<std::string>& json_path) {
   std::vector<Json> reports;
+  if (json_path && *json_path != "-") check_output_file(*json_path);
   for (const std::string& path : report_paths) {
+    // A file that cannot be read throws: FileRefused (exit 2), FileIoError (exit 4).
+    const std::string text = harness::read_file(path, kMaxJsonReportBytes, "a JSON report");
+    Json report;
     try {
-      reports.push_back(Json::parse(harness::read_file(path)));
-    } catch (const std::exception& error) {
+      report = Json::parse(text);
+    } catch (const Json::parse_error& error) {
       std::cerr << fmt::format("interleave: {}: not a JSON report: {}\n", path, error.what());
       return kExitBadInput;
     }
+    if (const std::optional<std::string> problem = report_problem(report)) {
+      std::cerr << fmt::format("interleave: {}: not an interleave report: {}\n", path, *problem);
+      return kExitBadInput;
+    }
+    reports.push_back(std::move(report));
   }
   Json merged;
   try {

@@ -3,6 +3,7 @@
 // run writes the same bytes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ void write_json(const std::string& path, const Json& report);
 /// class keeps the first shard's trace. Throws std::runtime_error on reports
 /// that do not fit together (other scenarios, the same shard twice).
 Json merge_reports(const std::vector<Json>& reports);
+
+/// What is wrong with a parsed JSON report, if anything: every value that
+/// merging reads must be there with its type ("/scenarios/0/executions:
+/// expected a whole number, found a string"). Check before merge_reports.
+std::optional<std::string> report_problem(const Json& report);
+
+/// The largest JSON report merge reads.
+inline constexpr std::size_t kMaxJsonReportBytes = std::size_t{256} << 20;
 
 /// The outcome of one entry of a scenario's "outcomes".
 harness::Outcome outcome_of(const Json& entry);
