@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     for (const std::string& pattern : scenario.expect.reach)
       if (!interleave::pattern_matches(pattern, harness::Outcome{})) failures.push_back(pattern);
     if (failures.empty()) continue;
-    const harness::Program program = interleave::make_program(scenario);
+    const harness::Program program = interleave::make_program(scenario, 10000);
     const auto bound = scenario.explore.preemption_bound;
     harness::DfsStrategy dfs(harness::DfsSettings{bound, UINT64_MAX, {}});
     harness::DporStrategy dpor(harness::DporSettings{bound, UINT64_MAX});

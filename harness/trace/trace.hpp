@@ -4,6 +4,8 @@
 // the compiler.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -17,6 +19,13 @@
 
 namespace harness {
 
+/// Where a value stood in the file a trace was read from (1-based; the
+/// column counts characters, not bytes).
+struct TextPosition {
+  std::size_t line = 0;
+  std::size_t column = 0;
+};
+
 struct Trace {
   std::string program;               ///< Program::name
   Provenance provenance;             ///< what produced it: strategy, seed, execution, bounds, …
@@ -25,21 +34,34 @@ struct Trace {
   std::vector<Decision> decisions;   ///< enough to replay it
   std::vector<Event> events;         ///< the step-by-step log
   Outcome outcome;
+  /// Read from a file: where each provenance value stood, so a tool that
+  /// refuses one can say where. Empty for a trace made in memory; not compared.
+  std::vector<TextPosition> provenance_at;
 
-  friend bool operator==(const Trace&, const Trace&) = default;
+  friend bool operator==(const Trace& a, const Trace& b) {
+    return a.program == b.program && a.provenance == b.provenance && a.fibers == b.fibers && a.objects == b.objects &&
+           a.decisions == b.decisions && a.events == b.events && a.outcome == b.outcome;
+  }
 };
 
-/// A trace file that cannot be read: where, and what was expected.
+/// A trace file that cannot be read: where, and what was expected. Without a
+/// line (0) the message is "source: message": the file itself could not be
+/// read. io(): the system failed reading it (not a mistake in the file).
 class TraceError : public std::runtime_error {
  public:
-  TraceError(std::string source, std::size_t line, std::size_t column, std::string message);
+  TraceError(std::string source, std::size_t line, std::size_t column, std::string message, bool io = false);
   std::size_t line() const { return line_; }
   std::size_t column() const { return column_; }
+  bool io() const { return io_; }
 
  private:
   std::size_t line_;
   std::size_t column_;
+  bool io_;
 };
+
+/// The largest trace file load_trace reads.
+inline constexpr std::size_t kMaxTraceFileBytes = std::size_t{256} << 20;
 
 std::string write_trace(const Trace& trace);
 /// `source` names the text in error messages (a file path).
@@ -53,5 +75,10 @@ Trace load_trace(const std::string& path);
 
 /// The provenance value for `key`, or empty.
 std::string provenance_value(const Trace& trace, std::string_view key);
+/// The provenance value for `key` as a number; nullopt when absent or not a
+/// whole number (parse_trace refuses a file where a numeric key is not one).
+std::optional<std::uint64_t> provenance_number(const Trace& trace, std::string_view key);
+/// Where the provenance value for `key` stood in the file, if it was read from one.
+std::optional<TextPosition> provenance_position(const Trace& trace, std::string_view key);
 
 }  // namespace harness

@@ -1,6 +1,8 @@
 // Writes a trace in the text format of docs/trace_format.md. Only integers
 // and strings are printed, with fixed rules, so the bytes depend on nothing
 // but the trace.
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "harness/strategy/replay.hpp"
@@ -55,6 +57,23 @@ std::string provenance_value(const Trace& trace, std::string_view key) {
   for (const auto& [k, v] : trace.provenance)
     if (k == key) return v;
   return {};
+}
+
+std::optional<std::uint64_t> provenance_number(const Trace& trace, std::string_view key) {
+  for (const auto& [k, v] : trace.provenance) {
+    if (k != key) continue;
+    std::uint64_t value = 0;
+    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+    if (v.empty() || ec != std::errc{} || ptr != v.data() + v.size()) return std::nullopt;
+    return value;
+  }
+  return std::nullopt;
+}
+
+std::optional<TextPosition> provenance_position(const Trace& trace, std::string_view key) {
+  for (std::size_t i = 0; i < trace.provenance.size() && i < trace.provenance_at.size(); ++i)
+    if (trace.provenance[i].first == key) return trace.provenance_at[i];
+  return std::nullopt;
 }
 
 }  // namespace harness

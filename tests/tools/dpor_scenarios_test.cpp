@@ -32,7 +32,7 @@ TEST_CASE("dpor reaches the same outcomes as dfs on every scenario", "[dpor][sce
   REQUIRE(files.size() >= 14);
   for (const std::string& file : files) {
     const interleave::Scenario scenario = interleave::load_scenario(file);
-    const Program program = interleave::make_program(scenario);
+    const Program program = interleave::make_program(scenario, ExploreSettings{}.max_steps);
     StackPool stacks;
     std::optional<std::uint32_t> bound = scenario.explore.preemption_bound;
     DfsStrategy dfs(DfsSettings{bound, 300000, {}});

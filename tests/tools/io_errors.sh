@@ -13,30 +13,40 @@ cd "$work"
 fail() { echo "io_errors: $*"; cat out err 2>/dev/null; exit 1; }
 run() { "$cli" "$@" > out 2> err; rc=$?; }
 
-# A report that cannot be written: exit 4, the text report still printed.
+# A report that cannot be written (the device is full): exit 4, the text
+# report still printed.
+run run scenarios --json /dev/full
+[ "$rc" -eq 4 ] || fail "--json /dev/full: expected exit 4, got $rc"
+grep -q "^interleave: could not write /dev/full: no space left on device" err || fail "no 'could not write' message"
+grep -q "expectation: held" out || fail "the report was not printed"
+# A name that cannot be a file is a mistake in what was named: exit 2, said
+# before any work.
 touch plain
 run run scenarios --json plain/report.json
-[ "$rc" -eq 4 ] || fail "--json under a regular file: expected exit 4, got $rc"
-grep -q "^interleave: could not write plain/report.json: Not a directory" err || fail "no 'could not write' message"
-grep -q "expectation: held" out || fail "the report was not printed"
+[ "$rc" -eq 2 ] || fail "--json under a regular file: expected exit 2, got $rc"
+grep -q "^interleave: plain/report.json: cannot be created: not a directory" err || fail "no 'cannot be created' message"
 mkdir folder
 run run scenarios --json folder
-[ "$rc" -eq 4 ] || fail "--json to a folder: expected exit 4, got $rc"
-grep -q "could not write folder: is a folder" err || fail "a folder given to --json was not named"
+[ "$rc" -eq 2 ] || fail "--json to a folder: expected exit 2, got $rc"
+grep -q "folder: is a directory, expected a file name" err || fail "a folder given to --json was not named"
 [ -d folder ] || fail "the folder was replaced"
+run run scenarios --save-traces plain/traces
+[ "$rc" -eq 2 ] || fail "--save-traces under a regular file: expected exit 2, got $rc"
 
 # Traces that cannot be saved: exit 4, the report printed and says so.
-run run scenarios --save-traces plain/traces
-[ "$rc" -eq 4 ] || fail "--save-traces under a regular file: expected exit 4, got $rc"
-grep -q "trace NOT saved: could not write plain/traces" out || fail "the report does not say the trace was not saved"
-grep -q "^interleave: could not write plain/traces" err || fail "no 'could not write' message for the trace"
+mkdir -p saved/01_writer_reader.fatal.trace
+run run scenarios --save-traces saved
+[ "$rc" -eq 4 ] || fail "a trace that cannot be saved: expected exit 4, got $rc"
+grep -q "trace NOT saved: could not write saved/01_writer_reader.fatal.trace" out ||
+  fail "the report does not say the trace was not saved"
+grep -q "^interleave: could not write saved/01_writer_reader.fatal.trace" err || fail "no 'could not write' message for the trace"
 
 # merge --json and regress --junit: the same exit code.
 "$cli" run scenarios --json report.json > /dev/null || fail "run --json report.json failed"
-run merge report.json --json plain/merged.json
-[ "$rc" -eq 4 ] || fail "merge --json under a regular file: expected exit 4, got $rc"
-run regress scenarios --junit plain/junit.xml
-[ "$rc" -eq 4 ] || fail "regress --junit under a regular file: expected exit 4, got $rc"
+run merge report.json --json /dev/full
+[ "$rc" -eq 4 ] || fail "merge --json /dev/full: expected exit 4, got $rc"
+run regress scenarios --junit /dev/full
+[ "$rc" -eq 4 ] || fail "regress --junit /dev/full: expected exit 4, got $rc"
 
 # A FIFO is written through, and stays a FIFO.
 mkfifo fifo

@@ -5,6 +5,8 @@
 #include <fstream>
 
 #include "tests/support/explore_helpers.hpp"
+#include "harness/strategy/dfs.hpp"
+#include "tools/scenario/program.hpp"
 #include "tools/scenario/scenario.hpp"
 
 using namespace interleave;
@@ -73,4 +75,58 @@ TEST_CASE("scenario mistakes name the line, the column and what was expected", "
              Contains("[[goroutine]] needs 'name'"));
   CHECK_THAT(error_for(replaced(kValid, "description = \"ok\"", "description = \"ok")), Contains(":1:"));
   CHECK_THAT(error_for(replaced(kValid, "[expect]\nevery = \"ok\"\n", "")), Contains("a scenario needs 'expect'"));
+}
+
+TEST_CASE("arithmetic on variables wraps around as Go's int64 does", "[scenario][arithmetic]") {
+  // i = 2^63 - 2: i*2 and i+i+4 wrap past 2^63, -i-3 past -2^63. Signed
+  // overflow in C++ would be undefined; the interpreter computes on unsigned
+  // integers, as Go defines it.
+  const std::string path = harness::testing::temp_dir("wrap") + "/wrap.toml";
+  std::ofstream(path) << R"TOML(description = "wrap"
+[map]
+kind = "go"
+[[goroutine]]
+name = "g"
+ops = ["for i in 9223372036854775806..9223372036854775807: put 1 i*2; put 2 i+i+4; put 3 (-i-3)"]
+[expect]
+final = { 1 = -4, 2 = 0, 3 = 9223372036854775807 }
+)TOML";
+  const Scenario scenario = load_scenario(path);
+  const harness::Report report = harness::testing::explore_dfs(make_program(scenario, 10000));
+  REQUIRE(report.classes.size() == 1);
+  CHECK(report.classes[0].outcome.ok());
+}
+
+TEST_CASE("constant expressions are computed when the file is read", "[scenario][arithmetic]") {
+  // 1+2+…+1000 folds to one number: no deep tree, no depth limit reached.
+  std::string sum = "0";
+  for (int i = 1; i <= 1000; ++i) sum += "+" + std::to_string(i);
+  CHECK(error_for(replaced(kValid, "put 1 2", "put 1 " + sum)) == "no error");
+  CHECK_THAT(error_for(replaced(kValid, "put 1 2", "put 1 (-9223372036854775807-2)")),
+             Contains(":6:36: constant expression overflows int64"));
+  CHECK(error_for(replaced(kValid, "put 1 2", "put 1 (-9223372036854775807-1)*1")) == "no error");
+}
+
+TEST_CASE("the interpreter's own loops end at --max-steps", "[scenario][step-bound]") {
+  const std::string path = harness::testing::temp_dir("endless") + "/endless.toml";
+  std::ofstream(path) << R"(description = "a loop with no preemption point"
+[map]
+kind = "go"
+initial = ["for i in 0..3: recover"]
+[[goroutine]]
+name = "g"
+ops = ["for i in 0..9223372036854775807: defer recover"]
+[expect]
+outcome = "step-bound"
+)";
+  const Scenario scenario = load_scenario(path);
+  harness::StackPool stacks;
+  harness::DfsStrategy dfs(harness::DfsSettings{std::nullopt, 10, {}});
+  harness::ExploreSettings settings;
+  settings.max_steps = 100;
+  const harness::Report report = harness::explore(make_program(scenario, 100), dfs, stacks, settings);
+  REQUIRE(report.classes.size() == 1);
+  CHECK(report.classes[0].outcome ==
+        harness::Outcome{harness::OutcomeKind::kStepBound,
+                         "no end after 100 operations of the scenario (a loop too long? raise --max-steps)"});
 }

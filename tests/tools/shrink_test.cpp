@@ -23,7 +23,7 @@ TEST_CASE("a random failing schedule shrinks to the fewest preemptions", "[shrin
   // (nothing blocks: the mutex is free whenever it is taken), so no fatal;
   // one preemption, inside the put, is enough. The minimum is therefore 1.
   const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/09_read_outside_lock.toml");
-  const harness::Program program = make_program(scenario);
+  const harness::Program program = make_program(scenario, harness::ExploreSettings{}.max_steps);
   harness::StackPool stacks;
   bool checked = false;
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
@@ -68,7 +68,7 @@ ops = ["len", "delete 99", "get 0", "len"]
 reach = ["fatal: concurrent map read and map write"]
 )");
   const Scenario scenario = load_scenario(path);
-  const harness::Program program = make_program(scenario);
+  const harness::Program program = make_program(scenario, harness::ExploreSettings{}.max_steps);
   harness::StackPool stacks;
   harness::RandomWalkStrategy random(2, 2000);
   const harness::Report report = harness::explore(program, random, stacks, harness::ExploreSettings{});
@@ -89,7 +89,7 @@ reach = ["fatal: concurrent map read and map write"]
   const Scenario reloaded = load_scenario(*smaller.scenario_path);
   CHECK(harness::provenance_value(smaller.trace, "scenario-hash") == reloaded.content_hash);
   harness::StackPool replay_stacks;
-  CHECK(harness::replay_trace(make_program(reloaded), replay_stacks, smaller.trace, kDefaultMaxSteps).identical);
+  CHECK(harness::replay_trace(make_program(reloaded, kDefaultMaxSteps), replay_stacks, smaller.trace, kDefaultMaxSteps).identical);
 }
 
 namespace {
@@ -98,7 +98,7 @@ namespace {
 /// of `kind`: exhaustive dfs with preemption bound 0, independent of the
 /// shrinker's own check.
 bool fails_without_preemptions(const Scenario& scenario, harness::OutcomeKind kind) {
-  const harness::Report report = harness::testing::explore_dfs(make_program(scenario), 0);
+  const harness::Report report = harness::testing::explore_dfs(make_program(scenario, kDefaultMaxSteps), 0);
   REQUIRE(report.exhausted);
   for (const auto& c : report.classes)
     if (c.outcome.kind == kind) return true;
@@ -117,7 +117,7 @@ TEST_CASE("a lost update keeps the goroutines it needs: the smaller story still 
   const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/09_read_outside_lock.toml");
   REQUIRE_FALSE(fails_without_preemptions(scenario, harness::OutcomeKind::kWrongResult));
   REQUIRE_FALSE(fails_without_preemptions(scenario, harness::OutcomeKind::kFatal));
-  const harness::Report report = harness::testing::explore_dfs(make_program(scenario), 2);
+  const harness::Report report = harness::testing::explore_dfs(make_program(scenario, kDefaultMaxSteps), 2);
   const std::string dir = harness::testing::temp_dir("shrink-story-9");
   int shrunk = 0;
   for (const auto& c : report.classes) {
@@ -135,7 +135,7 @@ TEST_CASE("a lost update keeps the goroutines it needs: the smaller story still 
     for (const auto& g : final_scenario.goroutines) CHECK(!g.ops.empty());
     CHECK_FALSE(fails_without_preemptions(final_scenario, c.outcome.kind));
     harness::StackPool stacks;
-    CHECK(harness::replay_trace(make_program(final_scenario), stacks, final_trace, kDefaultMaxSteps).identical);
+    CHECK(harness::replay_trace(make_program(final_scenario, kDefaultMaxSteps), stacks, final_trace, kDefaultMaxSteps).identical);
     ++shrunk;
   }
   CHECK(shrunk == 3);
@@ -149,7 +149,7 @@ std::optional<harness::Trace> random_failure(const Scenario& scenario, const har
                                              harness::ExploreSettings settings = {}) {
   harness::StackPool stacks;
   harness::RandomWalkStrategy random(seed, tries);
-  const harness::Report report = harness::explore(make_program(scenario), random, stacks, settings);
+  const harness::Report report = harness::explore(make_program(scenario, settings.max_steps), random, stacks, settings);
   for (const auto& c : report.classes) {
     if (c.outcome != wanted) continue;
     harness::Trace trace = c.first_trace;
@@ -161,7 +161,7 @@ std::optional<harness::Trace> random_failure(const Scenario& scenario, const har
 
 bool replays(const Scenario& scenario, const harness::Trace& trace) {
   harness::StackPool stacks;
-  return harness::replay_trace(make_program(scenario), stacks, trace, kDefaultMaxSteps).identical;
+  return harness::replay_trace(make_program(scenario, kDefaultMaxSteps), stacks, trace, kDefaultMaxSteps).identical;
 }
 
 }  // namespace
@@ -225,7 +225,7 @@ reach = ["fatal: concurrent map read and map write"]
 TEST_CASE("the preemption phase never searches the trace's own count", "[shrink]") {
   // That many preemptions are known to be enough: the trace has them.
   const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/09_read_outside_lock.toml");
-  const harness::Report report = harness::testing::explore_dfs(make_program(scenario), 2);
+  const harness::Report report = harness::testing::explore_dfs(make_program(scenario, kDefaultMaxSteps), 2);
   int checked = 0;
   for (const auto& c : report.classes) {
     if (c.outcome.ok()) continue;
@@ -290,16 +290,19 @@ reach = ["fatal: concurrent map writes"]
 }
 
 TEST_CASE("the steps phase is skipped when the schedule is minimal by an argument", "[shrink]") {
-  // With max-steps 5 every schedule of story 9 ends as step-bound after
-  // exactly 5 steps: no schedule is shorter, so nothing is searched.
+  // With max-steps 10 every schedule of story 9 ends as step-bound after
+  // exactly 10 steps: no schedule is shorter, so nothing is searched.
+  // (The scenario interpreter's own bound is the same number of operations;
+  // a goroutine of story 9 takes more than one step per operation, so the
+  // engine's step bound comes first.)
   const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/09_read_outside_lock.toml");
   harness::ExploreSettings settings;
-  settings.max_steps = 5;
+  settings.max_steps = 10;
   const harness::Outcome wanted{harness::OutcomeKind::kStepBound,
-                                "no end after 5 steps (livelock, or raise --max-steps)"};
+                                "no end after 10 steps (livelock, or raise --max-steps)"};
   std::optional<harness::Trace> original = random_failure(scenario, wanted, 1, 50, settings);
   REQUIRE(original);
-  original->provenance.emplace_back("max-steps", "5");
+  original->provenance.emplace_back("max-steps", "10");
   const ShrinkResult result = shrink_trace(scenario, *original, 100000);
   const ShrinkPhase& steps = result.phases.at(1);
   INFO(steps.note);
@@ -307,13 +310,13 @@ TEST_CASE("the steps phase is skipped when the schedule is minimal by an argumen
   CHECK(steps.executions == 0);
   CHECK(steps.note.find("step-bound") != std::string::npos);
   CHECK(result.trace.outcome == wanted);
-  CHECK(result.after.steps == 5);
+  CHECK(result.after.steps == 10);
   CHECK(result.after.preemptions == 0);
 }
 
 TEST_CASE("interleave shrink reports each phase: its time, its executions, what it showed", "[shrink]") {
   const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/09_read_outside_lock.toml");
-  const harness::Report report = harness::testing::explore_dfs(make_program(scenario), 2);
+  const harness::Report report = harness::testing::explore_dfs(make_program(scenario, kDefaultMaxSteps), 2);
   const harness::OutcomeClass* fatal = report.find(harness::OutcomeKind::kFatal);
   REQUIRE(fatal != nullptr);
   harness::Trace original = fatal->first_trace;
@@ -322,7 +325,8 @@ TEST_CASE("interleave shrink reports each phase: its time, its executions, what 
   harness::save_trace(dir + "/fatal.trace", original);
   std::ostringstream out;
   std::streambuf* saved = std::cout.rdbuf(out.rdbuf());
-  const int code = cmd_shrink(dir + "/fatal.trace", std::nullopt, 100000, false);
+  // The trace names its scenario outside the working directory: allowed here.
+  const int code = cmd_shrink(dir + "/fatal.trace", std::nullopt, 100000, false, /*allow_outside=*/true);
   std::cout.rdbuf(saved);
   const std::string text = out.str();
   INFO(text);
@@ -345,7 +349,7 @@ TEST_CASE("p preemptions need p + 1 steps: a shrunk deadlock is not searched aga
   // Story 14: each goroutine takes its first lock, one preemption apart, and
   // both block on the other's: 2 steps, the fewest 1 preemption allows.
   const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/14_lock_order_inversion.toml");
-  const harness::Report report = harness::testing::explore_dfs(make_program(scenario), 2);
+  const harness::Report report = harness::testing::explore_dfs(make_program(scenario, kDefaultMaxSteps), 2);
   const harness::OutcomeClass* deadlock = report.find(harness::OutcomeKind::kDeadlock);
   REQUIRE(deadlock != nullptr);
   harness::Trace original = deadlock->first_trace;

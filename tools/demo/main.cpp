@@ -94,9 +94,8 @@ int replay(const Options& options) {
                              options.replay, trace.program);
     return kExitBadInput;
   }
-  std::uint64_t max_steps = options.max_steps;
-  if (const std::string recorded = harness::provenance_value(trace, "max-steps"); !recorded.empty())
-    max_steps = std::stoull(recorded);
+  // The reader checked that a recorded max-steps is a whole number of at least 1.
+  const std::uint64_t max_steps = harness::provenance_number(trace, "max-steps").value_or(options.max_steps);
   harness::StackPool stacks;
   const harness::ReplayResult result = harness::replay_trace(*program, stacks, trace, max_steps);
   std::cout << fmt::format("replaying {} ({} steps, {} decisions)\n", options.replay, trace.events.size(),

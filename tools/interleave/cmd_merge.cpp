@@ -16,11 +16,21 @@ namespace interleave {
 
 int cmd_merge(const std::vector<std::string>& report_paths, const std::optional<std::string>& json_path, bool partial) {
   std::vector<RunReport> reports;
+  if (json_path && *json_path != "-") check_output_file(*json_path);
   for (const std::string& path : report_paths) {
+    // A file that cannot be read throws: FileRefused (exit 2), FileIoError (exit 4).
+    const std::string text = harness::read_file(path, kMaxJsonReportBytes, "a JSON report");
+    Json report;
     try {
-      reports.push_back(run_report_of(Json::parse(harness::read_file(path))));
+      report = Json::parse(text);
+    } catch (const Json::parse_error& error) {
+      std::cerr << fmt::format("interleave: {}: not a JSON report: {}\n", path, error.what());
+      return kExitBadInput;
+    }
+    try {
+      reports.push_back(run_report_of(report));
     } catch (const std::exception& error) {
-      std::cerr << fmt::format("interleave: {}: not a JSON report of interleave: {}\n", path, error.what());
+      std::cerr << fmt::format("interleave: {}: not an interleave report: {}\n", path, error.what());
       return kExitBadInput;
     }
   }

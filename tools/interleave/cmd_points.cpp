@@ -55,7 +55,7 @@ int cmd_points(const std::string& path, const ExploreOverrides& overrides) {
   harness::ExploreSettings settings;
   settings.watcher = &observer;
   settings.max_steps = overrides.max_steps.value_or(scenario.explore.max_steps.value_or(kDefaultMaxSteps));
-  const harness::Report report = harness::explore(make_program(scenario), strategy, stacks, settings);
+  const harness::Report report = harness::explore(make_program(scenario, settings.max_steps), strategy, stacks, settings);
 
   std::cout << fmt::format("preemption points reached in {} ({} executions of dfs{}{}):\n", path,
                            grouped(report.executions), reduce ? " + dpor" : "",

@@ -6,22 +6,32 @@
 
 #include "harness/explore.hpp"
 #include "harness/trace/atomic_file.hpp"
+#include "harness/trace/text_escape.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
 #include "tools/interleave/timeline.hpp"
 #include "tools/scenario/program.hpp"
 
 namespace interleave {
-std::optional<harness::Trace> load_trace_or_report(const std::string& path) {
+namespace fs = std::filesystem;
+
+std::optional<harness::Trace> load_trace_or_report(const std::string& path, int& exit_code) {
   try {
     return harness::load_trace(path);
   } catch (const harness::TraceError& error) {
     std::cerr << "interleave: " << error.what() << "\n";
+    exit_code = error.io() ? kExitIo : kExitBadInput;
     return std::nullopt;
   }
 }
 
 namespace {
+
+/// "t.trace:6:19" where the trace says `key`, or "t.trace".
+std::string where(const harness::Trace& trace, const std::string& trace_path, std::string_view key) {
+  if (const auto at = harness::provenance_position(trace, key)) return fmt::format("{}:{}:{}", trace_path, at->line, at->column);
+  return trace_path;
+}
 
 void print_header(const harness::Trace& trace) {
   std::string how;
@@ -30,41 +40,69 @@ void print_header(const harness::Trace& trace) {
   std::cout << fmt::format("trace of '{}' ({})\n", trace.program, how);
 }
 
-/// The scenario file a trace names: as recorded (relative to the current
-/// directory), else relative to the nearest folder above the trace's folder
-/// where it exists (a trace saved under traces/ or, for scenarios that share
-/// a name, under traces/<folder>/).
-std::string scenario_path(const harness::Trace& trace, const std::string& trace_path) {
-  namespace fs = std::filesystem;
-  const std::string recorded = harness::provenance_value(trace, "scenario");
-  if (recorded.empty() || fs::exists(recorded) || fs::path(recorded).is_absolute()) return recorded;
-  const fs::path folder = fs::absolute(trace_path).parent_path();
-  for (fs::path above = folder.parent_path(); above.has_relative_path(); above = above.parent_path())
-    if (const fs::path beside = above / recorded; fs::exists(beside)) return beside.string();
-  return recorded;
+/// Whether `path` (after following symlinks) is `root` or below it.
+bool inside(const fs::path& path, const fs::path& root) {
+  auto p = path.begin();
+  for (auto r = root.begin(); r != root.end(); ++r, ++p) {
+    if (r->empty()) continue;  // a trailing separator
+    if (p == path.end() || *p != *r) return false;
+  }
+  return true;
 }
 
 }  // namespace
 
+std::optional<std::uint64_t> max_steps_of_trace(const harness::Trace& trace, const std::string& trace_path) {
+  if (harness::provenance_value(trace, "max-steps").empty()) return kDefaultMaxSteps;
+  const std::optional<std::uint64_t> recorded = harness::provenance_number(trace, "max-steps");
+  if (!recorded || *recorded == 0 || *recorded > kMaxMaxSteps) {
+    std::cerr << fmt::format("interleave: {}: expected max-steps from 1 to {}, found '{}'\n",
+                             where(trace, trace_path, "max-steps"), kMaxMaxSteps,
+                             harness::trace_text::shown(harness::provenance_value(trace, "max-steps")));
+    return std::nullopt;
+  }
+  return *recorded;
+}
+
 int cmd_show(const std::string& trace_path) {
-  const std::optional<harness::Trace> trace = load_trace_or_report(trace_path);
-  if (!trace) return kExitBadInput;
+  int exit_code = kExitHeld;
+  const std::optional<harness::Trace> trace = load_trace_or_report(trace_path, exit_code);
+  if (!trace) return exit_code;
   print_header(*trace);
   std::cout << render_timeline(*trace);
   return kExitHeld;
 }
 
-std::optional<Scenario> scenario_of_trace(const harness::Trace& trace, const std::string& trace_path, int& exit_code) {
-  const std::string path = scenario_path(trace, trace_path);
-  if (path.empty()) {
+std::optional<Scenario> scenario_of_trace(const harness::Trace& trace, const std::string& trace_path,
+                                          bool allow_outside, int& exit_code) {
+  exit_code = kExitBadInput;
+  const std::string recorded = harness::provenance_value(trace, "scenario");
+  if (recorded.empty()) {
     std::cerr << fmt::format("interleave: {}: the trace names no scenario file (no 'provenance scenario' line)\n",
                              trace_path);
-    exit_code = kExitBadInput;
     return std::nullopt;
   }
-  std::optional<Scenario> scenario = load_or_report(path);
-  if (!scenario) {
-    exit_code = kExitBadInput;
+  // Relative to the trace's own folder, wherever the replay runs from.
+  const std::string path = (fs::path(trace_path).parent_path() / recorded).lexically_normal().string();
+  const std::string located = where(trace, trace_path, "scenario");
+  if (!allow_outside) {
+    std::error_code error;
+    const fs::path root = fs::weakly_canonical(fs::current_path(error), error);
+    const fs::path target = error ? fs::path{} : fs::weakly_canonical(fs::absolute(path), error);
+    if (error || !inside(target, root)) {
+      std::cerr << fmt::format(
+          "interleave: {}: the scenario path '{}' leads outside the current directory ({}): a trace may only name a "
+          "scenario in the working tree; pass --allow-outside to read it anyway\n",
+          located, harness::trace_text::shown(recorded), error ? error.message() : target.string());
+      return std::nullopt;
+    }
+  }
+  std::optional<Scenario> scenario;
+  try {
+    scenario = load_scenario(path);
+  } catch (const ScenarioError& error) {
+    // The file the trace names is missing or unreadable: say which line named it.
+    std::cerr << fmt::format("interleave: {}: the trace's scenario: {}\n", located, error.what());
     return std::nullopt;
   }
   const std::string recorded_hash = harness::provenance_value(trace, "scenario-hash");
@@ -74,27 +112,27 @@ std::optional<Scenario> scenario_of_trace(const harness::Trace& trace, const std
         "  The replay would not be of the same program. Re-record the trace with:\n"
         "  interleave run {} --save-traces {}\n",
         trace_path, path, recorded_hash, scenario->content_hash, path,
-        std::filesystem::path(trace_path).parent_path().string());
+        fs::path(trace_path).parent_path().string());
     exit_code = kExitReplayMismatch;
     return std::nullopt;
   }
+  exit_code = kExitHeld;
   return scenario;
 }
 
-int cmd_replay(const std::string& trace_path, bool check) {
-  const std::optional<harness::Trace> trace = load_trace_or_report(trace_path);
-  if (!trace) return kExitBadInput;
+int cmd_replay(const std::string& trace_path, bool check, bool allow_outside) {
   int exit_code = kExitHeld;
-  const std::optional<Scenario> loaded = scenario_of_trace(*trace, trace_path, exit_code);
+  const std::optional<harness::Trace> trace = load_trace_or_report(trace_path, exit_code);
+  if (!trace) return exit_code;
+  const std::optional<std::uint64_t> max_steps = max_steps_of_trace(*trace, trace_path);
+  if (!max_steps) return kExitBadInput;
+  const std::optional<Scenario> loaded = scenario_of_trace(*trace, trace_path, allow_outside, exit_code);
   if (!loaded) return exit_code;
   const Scenario& scenario = *loaded;
-  std::uint64_t max_steps = kDefaultMaxSteps;
-  if (const std::string recorded = harness::provenance_value(*trace, "max-steps"); !recorded.empty())
-    max_steps = std::stoull(recorded);
 
-  const harness::Program program = make_program(scenario);
+  const harness::Program program = make_program(scenario, *max_steps);
   harness::StackPool stacks;
-  const harness::ReplayResult result = harness::replay_trace(program, stacks, *trace, max_steps);
+  const harness::ReplayResult result = harness::replay_trace(program, stacks, *trace, *max_steps);
   print_header(result.trace);
   std::cout << render_timeline(result.trace);
   const bool same_outcome = result.trace.outcome == trace->outcome;

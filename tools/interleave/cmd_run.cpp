@@ -19,16 +19,22 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   for (const std::string& path : paths) {
-    if (fs::is_directory(path)) {
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (fs::is_directory(status)) {
       std::vector<std::string> found;
-      for (const auto& entry : fs::directory_iterator(path))
-        if (entry.is_regular_file() && entry.path().extension() == ".toml") found.push_back(entry.path().string());
+      fs::directory_iterator it(path, error), end;
+      for (; !error && it != end; it.increment(error))
+        if (it->is_regular_file(error) && it->path().extension() == ".toml") found.push_back(it->path().string());
+      if (error) throw harness::FileIoError(fmt::format("could not read folder {}: {}", path, error.message()));
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::exists(path)) {
-      files.push_back(path);
-    } else {
+    } else if (fs::exists(status)) {
+      files.push_back(path);  // load_scenario refuses what is not a regular file
+    } else if (status.type() == fs::file_type::not_found) {
       throw ScenarioError(path, {}, "no such file or directory");
+    } else {
+      throw harness::FileIoError(fmt::format("could not read {}: {}", path, error.message()));
     }
   }
   return files;
@@ -41,6 +47,28 @@ std::optional<Scenario> load_or_report(const std::string& path) {
     std::cerr << "interleave: " << error.what() << "\n";
     return std::nullopt;
   }
+}
+
+void check_output_file(const std::string& path) {
+  // What harness::write_file_atomically will refuse, said before any work:
+  // a folder, a socket or block device, a name under something that is not
+  // a folder. A regular file is replaced; a character device or a FIFO
+  // (/dev/null, /dev/stdout) is written through.
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (error == std::errc::not_a_directory) throw harness::FileRefused(path, "cannot be created: not a directory");
+  if (fs::is_directory(status)) throw harness::FileRefused(path, "is a directory, expected a file name");
+  if (fs::exists(status) && !fs::is_regular_file(status) && !fs::is_character_file(status) && !fs::is_fifo(status))
+    throw harness::FileRefused(path, "is not a regular file, a character device or a pipe: it cannot be written");
+}
+
+void check_output_folder(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (error == std::errc::not_a_directory || (fs::exists(status) && !fs::is_directory(status)))
+    throw harness::FileRefused(path, "is not a directory, expected a folder to save traces in");
 }
 
 int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overrides,
@@ -64,6 +92,8 @@ int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overr
   std::vector<std::string> files;
   try {
     files = scenario_files(paths.empty() ? std::vector<std::string>{"scenarios"} : paths);
+    if (json_path && *json_path != "-") check_output_file(*json_path);
+    if (traces_dir) check_output_folder(*traces_dir);
   } catch (const ScenarioError& error) {
     std::cerr << "interleave: " << error.what() << "\n";
     return kExitBadInput;

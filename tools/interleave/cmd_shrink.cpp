@@ -13,17 +13,23 @@
 namespace interleave {
 
 int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& output, std::uint64_t budget,
-               bool keep_operations) {
-  const std::optional<harness::Trace> trace = load_trace_or_report(trace_path);
-  if (!trace) return kExitBadInput;
+               bool keep_operations, bool allow_outside) {
+  int exit_code = kExitHeld;
+  std::optional<harness::Trace> trace = load_trace_or_report(trace_path, exit_code);
+  if (!trace) return exit_code;
   if (trace->outcome.ok()) {
     std::cerr << fmt::format("interleave: {}: the trace ends ok: there is no failure to keep while shrinking\n",
                              trace_path);
     return kExitBadInput;
   }
-  int exit_code = kExitHeld;
-  const std::optional<Scenario> scenario = scenario_of_trace(*trace, trace_path, exit_code);
+  if (!max_steps_of_trace(*trace, trace_path)) return kExitBadInput;
+  if (output) check_output_file(*output);
+  const std::optional<Scenario> scenario = scenario_of_trace(*trace, trace_path, allow_outside, exit_code);
   if (!scenario) return exit_code;
+  // From here the trace names its scenario as loaded (relative to the current
+  // directory); saving makes it relative to the new trace's folder.
+  for (auto& [key, value] : trace->provenance)
+    if (key == "scenario") value = scenario->path;
 
   std::string target = output.value_or("");
   if (target.empty()) {
@@ -59,7 +65,7 @@ int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& 
       std::cout << fmt::format("  {:<12} skipped: {}\n", phase.name, phase.note);
   }
   if (result.interrupted) std::cout << "interrupted: the trace is saved as it was, not shrunk\n";
-  harness::save_trace(target, result.trace);  // a failure is reported by main (exit 4), after the report
+  save_scenario_trace(target, result.trace);  // a failure is reported by main (exit 4), after the report
   std::cout << fmt::format("saved {}  (replay: interleave replay {})\n", target, target);
   return kExitHeld;
 }

@@ -14,24 +14,44 @@ int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overr
             const std::optional<std::string>& traces_dir, const std::optional<std::string>& json_path = std::nullopt);
 int cmd_merge(const std::vector<std::string>& report_paths, const std::optional<std::string>& json_path, bool partial);
 int cmd_points(const std::string& path, const ExploreOverrides& overrides);
-int cmd_replay(const std::string& trace_path, bool check);
+/// `allow_outside`: read the trace's scenario even if its path leads out of
+/// the current directory (see scenario_of_trace).
+int cmd_replay(const std::string& trace_path, bool check, bool allow_outside = false);
 int cmd_show(const std::string& trace_path);
-int cmd_regress(const std::vector<std::string>& dirs, const std::optional<std::string>& junit_path);
+int cmd_regress(const std::vector<std::string>& dirs, const std::optional<std::string>& junit_path,
+                bool allow_outside = false);
 
 int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& output, std::uint64_t budget,
-               bool keep_operations);
+               bool keep_operations, bool allow_outside = false);
 
-/// Loads a trace; on a mistake prints it (file:line:col) and returns nullopt.
-std::optional<harness::Trace> load_trace_or_report(const std::string& path);
-/// The scenario a trace was recorded from, checked against its content
-/// hash; on failure prints why, sets `exit_code` and returns nullopt.
-std::optional<Scenario> scenario_of_trace(const harness::Trace& trace, const std::string& trace_path, int& exit_code);
+/// Loads a trace; on a mistake prints it (file:line:col), sets `exit_code`
+/// (2, or 4 when the system failed reading it) and returns nullopt.
+std::optional<harness::Trace> load_trace_or_report(const std::string& path, int& exit_code);
+/// The max-steps a trace was recorded with (kDefaultMaxSteps if it says
+/// none); prints a located error and returns nullopt when it is out of range.
+std::optional<std::uint64_t> max_steps_of_trace(const harness::Trace& trace, const std::string& trace_path);
+/// The scenario a trace was recorded from: its 'scenario' path resolved
+/// against the trace's folder, checked against its content hash. A path that
+/// leads outside the current directory (after following symlinks) is
+/// refused unless `allow_outside`. On failure prints why (located at the
+/// provenance line), sets `exit_code` (2, or 3 for a changed scenario) and
+/// returns nullopt.
+std::optional<Scenario> scenario_of_trace(const harness::Trace& trace, const std::string& trace_path,
+                                          bool allow_outside, int& exit_code);
 
 /// Loads a scenario; on a mistake prints it (file:line:col) and returns nullopt.
 std::optional<Scenario> load_or_report(const std::string& path);
 
 /// Scenario files named by `paths`: files as given, directories expanded to
-/// their *.toml files in name order. Throws ScenarioError for a missing path.
+/// their *.toml files in name order. Throws ScenarioError for a missing path,
+/// harness::FileIoError for a folder that cannot be listed.
 std::vector<std::string> scenario_files(const std::vector<std::string>& paths);
+
+/// Refuses (harness::FileRefused) an output file name that is a directory or
+/// another non-regular file, before any work is done.
+void check_output_file(const std::string& path);
+/// Refuses (harness::FileRefused) an output folder that exists as something
+/// other than a folder.
+void check_output_folder(const std::string& path);
 
 }  // namespace interleave

@@ -348,6 +348,98 @@ RunReport merge_runs(const std::vector<RunReport>& reports) {
   return merged;
 }
 
+namespace {
+
+std::string json_type(const Json& value) {
+  if (value.is_null()) return "null";
+  if (value.is_boolean()) return "a boolean";
+  if (value.is_number_unsigned()) return "a whole number";
+  if (value.is_number()) return "a negative or fractional number";
+  if (value.is_string()) return "a string";
+  if (value.is_array()) return "an array";
+  return "an object";
+}
+
+/// Checks `value[key]` with `valid`; the problem names its JSON pointer.
+class Checker {
+ public:
+  std::optional<std::string> problem;
+
+  bool check(const Json& object, const std::string& at, const std::string& key, bool (*valid)(const Json&),
+             std::string_view expected) {
+    if (problem) return false;
+    if (!object.contains(key)) {
+      problem = fmt::format("{}: expected \"{}\" ({})", at.empty() ? "/" : at, key, expected);
+      return false;
+    }
+    const Json& value = object.at(key);
+    if (!valid(value)) {
+      problem = fmt::format("{}/{}: expected {}, found {}", at, key, expected, json_type(value));
+      return false;
+    }
+    return true;
+  }
+};
+
+bool is_object(const Json& v) { return v.is_object(); }
+bool is_array(const Json& v) { return v.is_array(); }
+bool is_string(const Json& v) { return v.is_string(); }
+bool is_bool(const Json& v) { return v.is_boolean(); }
+bool is_whole(const Json& v) { return v.is_number_unsigned(); }
+bool is_string_or_null(const Json& v) { return v.is_string() || v.is_null(); }
+bool is_kind(const Json& v) {
+  if (!v.is_string()) return false;
+  const auto kind = harness::parse_outcome_kind(v.get<std::string>());
+  return kind && *kind != harness::OutcomeKind::kPruned;
+}
+bool is_order_key(const Json& v) {
+  if (!v.is_array()) return false;
+  for (const Json& e : v)
+    if (!e.is_number_unsigned()) return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> report_problem(const Json& report) {
+  if (!report.is_object()) return fmt::format("/: expected an object, found {}", json_type(report));
+  Checker c;
+  if (c.check(report, "", "interleave_report", is_whole, "the report version 1") &&
+      report.at("interleave_report").get<std::uint64_t>() != static_cast<std::uint64_t>(kJsonReportVersion))
+    return fmt::format("/interleave_report: this build reads reports of version {}, found {}", kJsonReportVersion,
+                       report.at("interleave_report").dump());
+  c.check(report, "", "shard", is_string, "a string");
+  if (!c.check(report, "", "scenarios", is_array, "an array")) return c.problem;
+  const Json& scenarios = report.at("scenarios");
+  for (std::size_t i = 0; i < scenarios.size() && !c.problem; ++i) {
+    const std::string at = fmt::format("/scenarios/{}", i);
+    if (!scenarios[i].is_object()) return fmt::format("{}: expected an object, found {}", at, json_type(scenarios[i]));
+    const Json& s = scenarios[i];
+    c.check(s, at, "path", is_string, "a string");
+    c.check(s, at, "scenario_hash", is_string, "a string");
+    c.check(s, at, "executions", is_whole, "a whole number");
+    c.check(s, at, "pruned", is_whole, "a whole number");
+    c.check(s, at, "exhausted", is_bool, "true or false");
+    c.check(s, at, "interrupted", is_bool, "true or false");
+    if (c.check(s, at, "expectation", is_object, "an object"))
+      c.check(s.at("expectation"), at + "/expectation", "held", is_bool, "true or false");
+    if (!c.check(s, at, "outcomes", is_array, "an array")) break;
+    const Json& outcomes = s.at("outcomes");
+    for (std::size_t k = 0; k < outcomes.size() && !c.problem; ++k) {
+      const std::string entry_at = fmt::format("{}/outcomes/{}", at, k);
+      if (!outcomes[k].is_object())
+        return fmt::format("{}: expected an object, found {}", entry_at, json_type(outcomes[k]));
+      const Json& o = outcomes[k];
+      c.check(o, entry_at, "kind", is_kind, "an outcome kind (ok, fatal, panic, …)");
+      c.check(o, entry_at, "message", is_string, "a string");
+      c.check(o, entry_at, "count", is_whole, "a whole number");
+      c.check(o, entry_at, "order_key", is_order_key, "an array of whole numbers");
+      c.check(o, entry_at, "trace", is_string_or_null, "a string or null");
+    }
+  }
+  return c.problem;
+}
+
 harness::Outcome outcome_of(const Json& entry) {
   const auto kind = harness::parse_outcome_kind(entry.at("kind").get<std::string>());
   if (!kind) throw std::runtime_error(fmt::format("unknown outcome kind {}", entry.at("kind").dump()));

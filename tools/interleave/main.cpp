@@ -1,13 +1,17 @@
 // interleave: explore race stories told as scenario files, replay and read
 // the traces of failing schedules, and keep them as regression tests.
 // CLI11 wiring only; each subcommand lives in its own file.
+#include <charconv>
+#include <cstdint>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "harness/log.hpp"
 #include "harness/trace/atomic_file.hpp"
+#include "harness/trace/text_escape.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
 #include "tools/interleave/explore_plan.hpp"
@@ -17,27 +21,62 @@ namespace {
 
 constexpr const char* kExitCodesHelp =
     "Exit codes: 0 every expectation held (replay: the trace was reproduced; a shard or a partial merge: none "
-    "failed, none judged), 1 an expectation failed, 2 bad input (a scenario, trace, report or option is wrong), "
-    "3 a replay did not reproduce its trace, 4 a file could not be written (the report was still printed), "
-    "70 a goroutine overflowed its stack, 130 interrupted by Ctrl-C (the report so far was printed and the "
-    "traces found were saved).";
+    "failed, none judged), 1 an expectation failed, 2 bad input (a scenario, trace, report, option or file named "
+    "is wrong: said as file:line:col where it can be), 3 a replay did not reproduce its trace, 4 a file could not "
+    "be read or written (the system's reason is given; the report was still printed), 70 a fiber of the code "
+    "under test overflowed its stack, 130 interrupted by Ctrl-C (the report so far was printed and the traces "
+    "found were saved).";
+
+/// A whole number in [low, high], written as plain decimal digits: CLI11
+/// would take "-1" for an unsigned option (as 2^64 - 1).
+std::uint64_t parse_number(const std::string& option, const std::string& text, std::uint64_t low, std::uint64_t high) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end || value < low || value > high)
+    throw CLI::ValidationError(option, fmt::format("expected a whole number from {} to {}, found '{}'", low, high,
+                                                   harness::trace_text::shown(text)));
+  return value;
+}
+
+template <typename T>
+void assign(T& target, std::uint64_t value) {
+  target = static_cast<T>(value);
+}
+template <typename T>
+void assign(std::optional<T>& target, std::uint64_t value) {
+  target = static_cast<T>(value);
+}
+
+/// --NAME N, a whole number in [low, high] (which must fit the target's type).
+template <typename T>
+CLI::Option* add_number(CLI::App& app, const std::string& names, T& target, std::uint64_t low, std::uint64_t high,
+                        const std::string& help) {
+  const std::size_t comma = names.rfind(',');
+  const std::string name = comma == std::string::npos ? names : names.substr(comma + 1);
+  return app
+      .add_option_function<std::string>(
+          names, [&target, name, low, high](const std::string& text) { assign(target, parse_number(name, text, low, high)); },
+          fmt::format("{} ({} to {})", help, low, high))
+      ->type_name("N");
+}
 
 /// Parses "K/N" (0 <= K < N) for --shard.
 std::string parse_shard(const std::string& text, interleave::ExploreOverrides& o) {
   const std::size_t slash = text.find('/');
-  try {
-    if (slash == std::string::npos) throw std::invalid_argument("no slash");
-    std::size_t used = 0;
-    const unsigned long index = std::stoul(text.substr(0, slash), &used);
-    if (used != slash) throw std::invalid_argument("index");
-    const std::string count_text = text.substr(slash + 1);
-    const unsigned long count = std::stoul(count_text, &used);
-    if (used != count_text.size() || count == 0 || index >= count || count > 1000000) throw std::out_of_range("range");
-    o.shard = harness::Shard{static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(count), 0, 1};
-    return {};
-  } catch (const std::exception&) {
-    return fmt::format("--shard wants K/N with 0 <= K < N (for example 0/4), not '{}'", text);
-  }
+  auto whole = [](std::string_view digits) -> std::optional<std::uint64_t> {
+    std::uint64_t value = 0;
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (digits.empty() || ec != std::errc{} || ptr != digits.data() + digits.size()) return std::nullopt;
+    return value;
+  };
+  const std::optional<std::uint64_t> index = slash == std::string::npos ? std::nullopt : whole(std::string_view(text).substr(0, slash));
+  const std::optional<std::uint64_t> count = slash == std::string::npos ? std::nullopt : whole(std::string_view(text).substr(slash + 1));
+  if (!index || !count || *count == 0 || *index >= *count || *count > 1000000)
+    return fmt::format("--shard wants K/N with 0 <= K < N <= 1000000 (for example 0/4), not '{}'",
+                       harness::trace_text::shown(text));
+  o.shard = harness::Shard{static_cast<std::uint32_t>(*index), static_cast<std::uint32_t>(*count), 0, 1};
+  return {};
 }
 
 void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
@@ -45,20 +84,15 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
                  "dfs, random or pct (default: the scenario's, else dfs when the space fits the budget, "
                  "else pct depth 3 + random)")
       ->check(CLI::IsMember({"dfs", "random", "pct"}));
-  app.add_option("--seed", o.seed, "seed for random and pct (default 1)");
-  app.add_option("--executions", o.executions,
-                 fmt::format("budget of executions of each strategy (default {}); the default mix, when dfs does "
-                             "not exhaust the space within it, then runs pct and random with it again (half each): "
-                             "up to twice it in all",
-                             interleave::kDefaultBudget))
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-  app.add_option("--preemption-bound", o.preemption_bound, "dfs: at most this many preemptions per schedule");
+  add_number(app, "--seed", o.seed, 0, UINT64_MAX, "seed for random and pct (default 1)");
+  add_number(app, "--executions", o.executions, 1, std::uint64_t{1} << 40,
+             fmt::format("budget of executions (default {})", interleave::kDefaultBudget));
+  add_number(app, "--preemption-bound", o.preemption_bound, 0, 1000, "dfs: at most this many preemptions per schedule");
   app.add_flag("--dpor", o.dpor,
                "dfs with dynamic partial-order reduction (source-DPOR + sleep sets): one execution per "
                "Mazurkiewicz trace");
-  app.add_option("--depth", o.depth, "pct: bug depth d (default 3)")->check(CLI::Range(1u, 64u));
-  app.add_option("-j,--jobs", o.threads, "explore on this many threads; the report and traces do not depend on it")
-      ->check(CLI::Range(1u, 256u));
+  add_number(app, "--depth", o.depth, 1, 64, "pct: bug depth d (default 3)");
+  add_number(app, "-j,--jobs", o.threads, 1, 256, "explore on this many threads; the report and traces do not depend on it");
   app.add_option_function<std::string>(
          "--shard",
          [&o](const std::string& text) {
@@ -67,10 +101,10 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
          "explore only shard K of N (0-based): N processes with K = 0..N-1 cover the space exactly once; "
          "combine their --json reports with 'interleave merge'")
       ->type_name("K/N");
-  app.add_option("--max-steps", o.max_steps,
-                 fmt::format("steps after which an execution counts as a livelock (default {})",
-                             interleave::kDefaultMaxSteps))
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  add_number(app, "--max-steps", o.max_steps, 1, interleave::kMaxMaxSteps,
+             fmt::format("steps after which an execution counts as a livelock; it also bounds the scenario's own "
+                         "loops and memory (default {})",
+                         interleave::kDefaultMaxSteps));
 }
 
 /// Options that would have no effect together are refused rather than
@@ -83,6 +117,11 @@ std::string conflicting_run_options(const interleave::ExploreOverrides& o, bool 
   if (o.shrink && !save_traces) return "--shrink shrinks the traces that --save-traces saves: give --save-traces DIR";
   return {};
 }
+
+constexpr const char* kAllowOutsideHelp =
+    "read the scenario a trace names even if its path (resolved against the trace's folder, symlinks followed) "
+    "leads outside the current directory; without it such a trace is refused (exit 2), so that a trace from "
+    "elsewhere cannot make interleave read any file on the machine";
 
 }  // namespace
 
@@ -131,6 +170,8 @@ int main(int argc, char** argv) {
   CLI::App* replay = app.add_subcommand("replay", "re-run a trace, print its timeline, confirm its outcome and bytes");
   replay->add_option("trace", replay_path, "a trace file")->required();
   replay->add_flag("--check", check, "exit 3 unless the replay writes the trace's bytes exactly");
+  bool replay_outside = false;
+  replay->add_flag("--allow-outside", replay_outside, kAllowOutsideHelp);
   replay->footer(kExitCodesHelp);
 
   std::vector<std::string> merge_paths;
@@ -156,9 +197,10 @@ int main(int argc, char** argv) {
   shrink->add_flag("--keep-operations", keep_operations,
                    "only shrink the schedule; by default goroutine operations are removed too, while the outcome "
                    "stays reachable, and the smaller scenario is saved beside the trace");
-  shrink->add_option("--executions", shrink_budget, "budget of executions per preemption bound")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
-      ->capture_default_str();
+  add_number(*shrink, "--executions", shrink_budget, 1, std::uint64_t{1} << 40,
+             "budget of executions per preemption bound (default 100000)");
+  bool shrink_outside = false;
+  shrink->add_flag("--allow-outside", shrink_outside, kAllowOutsideHelp);
   shrink->footer(kExitCodesHelp);
 
   std::string show_path;
@@ -171,6 +213,8 @@ int main(int argc, char** argv) {
                                                     "folders (default: traces/ and scenarios/)");
   regress->add_option("dirs", regress_dirs, "folders of traces and scenarios");
   regress->add_option("--junit", junit, "write a JUnit XML report here");
+  bool regress_outside = false;
+  regress->add_flag("--allow-outside", regress_outside, kAllowOutsideHelp);
   regress->footer(kExitCodesHelp);
 
   try {
@@ -199,10 +243,15 @@ int main(int argc, char** argv) {
     if (*run) code = interleave::cmd_run(run_paths, run_overrides, save_traces, run_json);
     else if (*merge) code = interleave::cmd_merge(merge_paths, merge_json, partial);
     else if (*points) code = interleave::cmd_points(points_path, points_overrides);
-    else if (*replay) code = interleave::cmd_replay(replay_path, check);
+    else if (*replay) code = interleave::cmd_replay(replay_path, check, replay_outside);
     else if (*show) code = interleave::cmd_show(show_path);
-    else if (*shrink) code = interleave::cmd_shrink(shrink_path, shrink_output, shrink_budget, keep_operations);
-    else if (*regress) code = interleave::cmd_regress(regress_dirs, junit);
+    else if (*shrink)
+      code = interleave::cmd_shrink(shrink_path, shrink_output, shrink_budget, keep_operations, shrink_outside);
+    else if (*regress) code = interleave::cmd_regress(regress_dirs, junit, regress_outside);
+  } catch (const harness::FileRefused& error) {
+    std::cout.flush();
+    std::cerr << "interleave: " << error.what() << "\n";
+    return interleave::kExitBadInput;
   } catch (const harness::IoError& error) {
     std::cout.flush();
     std::cerr << "interleave: " << error.what() << "\n";

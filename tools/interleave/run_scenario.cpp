@@ -19,6 +19,7 @@
 #include "harness/strategy/random_walk.hpp"
 #include "harness/trace/atomic_file.hpp"
 #include "harness/trace/trace.hpp"
+#include "tools/interleave/commands.hpp"
 #include "tools/interleave/explore_plan.hpp"
 #include "tools/interleave/interrupt.hpp"
 #include "tools/interleave/shrink.hpp"
@@ -38,6 +39,21 @@ std::string grouped(std::uint64_t n) {
 void stamp_scenario(harness::Trace& trace, const Scenario& scenario) {
   trace.provenance.emplace_back("scenario", scenario.path);
   trace.provenance.emplace_back("scenario-hash", scenario.content_hash);
+}
+
+void save_scenario_trace(const std::string& path, harness::Trace trace) {
+  namespace fs = std::filesystem;
+  for (auto& [key, value] : trace.provenance) {
+    if (key != "scenario") continue;
+    // fs::relative follows symlinks on both sides, as the system will when
+    // the replay joins the trace's folder and this path.
+    std::error_code error;
+    const fs::path folder = fs::absolute(fs::path(path)).parent_path();
+    const fs::path relative = fs::relative(fs::absolute(value), folder, error);
+    if (!error && !relative.empty()) value = relative.string();
+    else value = fs::absolute(value).lexically_normal().string();
+  }
+  harness::save_trace(path, trace);
 }
 
 namespace {
@@ -143,7 +159,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
     };
   }
 
-  const harness::Program program = make_program(scenario);
+  const harness::Program program = make_program(scenario, settings.max_steps);
   ScenarioRun run;
   const harness::Shard shard = plan.shard;
   const std::uint32_t threads = plan.threads;
@@ -215,6 +231,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
 
   if (traces_dir) {
     const std::string stem = trace_stem.empty() ? scenario.name : trace_stem;
+    check_output_folder(*traces_dir);
     std::map<std::string, int> per_kind;
     for (const auto& c : run.report.classes) {
       if (c.outcome.ok()) continue;
@@ -243,9 +260,11 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       // the other traces and the report still go out.
       try {
         harness::create_folders(std::filesystem::path(path).parent_path().string());
-        harness::save_trace(path, to_save);
+        save_scenario_trace(path, to_save);
       } catch (const harness::IoError& error) {
         saved.error = error.what();
+      } catch (const harness::FileRefused& refused) {  // e.g. a folder where the trace goes
+        saved.error = fmt::format("could not write {}: {}", refused.path(), refused.reason());
       }
       run.traces.push_back(std::move(saved));
     }

@@ -67,8 +67,13 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
 /// become folders under --save-traces.
 std::vector<std::string> trace_stems(const std::vector<std::string>& files);
 
-/// Adds the scenario's identity to a trace, so replay can find and check it.
+/// Adds the scenario's identity to a trace, so replay can find and check it:
+/// its path as loaded (relative to the current directory) and content hash.
 void stamp_scenario(harness::Trace& trace, const Scenario& scenario);
+/// Saves a stamped trace with its scenario path rewritten relative to the
+/// trace's folder (the replay resolves it from there). Throws
+/// harness::FileRefused or harness::FileIoError.
+void save_scenario_trace(const std::string& path, harness::Trace trace);
 
 /// "12,870"
 std::string grouped(std::uint64_t n);

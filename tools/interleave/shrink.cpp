@@ -390,7 +390,10 @@ struct Shrinker {
   Schedule steps(const harness::Program& program, Schedule best, ShrinkPhase& phase) {
     PhaseTimer timer(phase, engine);
     const std::uint64_t p = best.size.preemptions;
-    if (target.kind == harness::OutcomeKind::kStepBound) {
+    // The engine's step bound ends a run after exactly max-steps steps; the
+    // scenario interpreter's own bound (its operations) can end it sooner,
+    // so only the former makes every schedule equally long.
+    if (target.kind == harness::OutcomeKind::kStepBound && target.message.find(" steps (") != std::string::npos) {
       phase.note = "already minimal: a step-bound outcome takes max-steps steps in every schedule";
       return best;
     }
@@ -452,8 +455,8 @@ ShrinkPhase phase_named(std::string name) {
 }
 
 std::uint64_t max_steps_of(const harness::Trace& trace) {
-  const std::string recorded = harness::provenance_value(trace, "max-steps");
-  return recorded.empty() ? kDefaultMaxSteps : std::stoull(recorded);
+  // The CLI checked the range (max_steps_of_trace) of a trace read from a file.
+  return std::min(harness::provenance_number(trace, "max-steps").value_or(kDefaultMaxSteps), kMaxMaxSteps);
 }
 
 std::size_t operation_count(const Scenario& scenario) {
@@ -651,7 +654,7 @@ class OperationShrinker {
       ++counts_.invalid;
       return false;
     }
-    const harness::Program program = make_program(*candidate);
+    const harness::Program program = make_program(*candidate, s_.max_steps);
     const std::uint64_t bound = best_.size.preemptions;
     std::optional<Schedule> found;
     // The old schedule, followed as far as it goes: usually enough.
@@ -748,7 +751,7 @@ ShrinkResult shrink(const Scenario& scenario, const harness::Trace& trace, const
   result.after = result.before;
   result.phases = {phase_named("preemptions"), phase_named("steps")};
   Shrinker s{Engine(options.limits), trace.outcome, max_steps_of(trace)};
-  const harness::Program program = make_program(scenario);
+  const harness::Program program = make_program(scenario, s.max_steps);
 
   const Schedule original = schedule_of(trace);
   AloneFailure alone = AloneFailure::kUnknown;
@@ -773,7 +776,7 @@ ShrinkResult shrink(const Scenario& scenario, const harness::Trace& trace, const
     if (operations->changed()) {
       // The schedule again, on the smaller scenario.
       final_scenario = &operations->current();
-      const harness::Program smaller = make_program(*final_scenario);
+      const harness::Program smaller = make_program(*final_scenario, s.max_steps);
       ShrinkPhase again_p = phase_named("preemptions"), again_s = phase_named("steps");
       best = s.preemptions(smaller, operations->best(), again_p, nullptr);
       best = s.steps(smaller, std::move(best), again_s);
@@ -802,7 +805,7 @@ ShrinkResult shrink(const Scenario& scenario, const harness::Trace& trace, const
   if (!smaller_scenario && best.size.preemptions == result.before.preemptions &&
       best.size.steps >= result.before.steps)
     return result;
-  const harness::Program final_program = make_program(*final_scenario);
+  const harness::Program final_program = make_program(*final_scenario, s.max_steps);
   harness::StackPool stacks;
   harness::Provenance provenance =
       harness::DfsStrategy(harness::DfsSettings{static_cast<std::uint32_t>(best.size.preemptions), 1, {}})

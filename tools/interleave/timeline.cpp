@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/trace/text_escape.hpp"
+
 namespace interleave {
 namespace {
 
@@ -27,9 +29,14 @@ std::string cell_text(const harness::Trace& trace, const harness::Event& e) {
   return text;
 }
 
+/// Characters, not bytes: a name or detail in UTF-8 is padded and cut as it
+/// shows, and never cut inside a character.
+std::size_t length(const std::string& text) { return harness::trace_text::characters(text, text.size()); }
+
 std::string fit(const std::string& text, std::size_t width) {
-  if (text.size() <= width) return text + std::string(width - text.size(), ' ');
-  return text.substr(0, width - 3) + "...";
+  const std::size_t shown = length(text);
+  if (shown <= width) return text + std::string(width - shown, ' ');
+  return std::string(harness::trace_text::first_characters(text, width - 3)) + "...";
 }
 
 }  // namespace
@@ -37,10 +44,11 @@ std::string fit(const std::string& text, std::size_t width) {
 std::string render_timeline(const harness::Trace& trace) {
   const std::size_t columns = trace.fibers.size();
   std::vector<std::size_t> width(columns, kMinWidth);
-  for (std::size_t i = 0; i < columns; ++i) width[i] = std::max(width[i], trace.fibers[i].size());
+  for (std::size_t i = 0; i < columns; ++i) width[i] = std::max(width[i], length(trace.fibers[i]));
   for (const auto& e : trace.events) {
     const std::size_t column = harness::index(e.fiber);
-    width[column] = std::clamp(cell_text(trace, e).size(), width[column], kMaxWidth);
+    // Not std::clamp: a long goroutine name makes the column wider than kMaxWidth.
+    width[column] = std::max(width[column], std::min(length(cell_text(trace, e)), kMaxWidth));
   }
   std::string out;
   out += fmt::format("{:>5}", "step");

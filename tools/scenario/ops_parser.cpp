@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/trace/text_escape.hpp"
+
 namespace interleave {
 namespace {
 
@@ -60,7 +62,9 @@ class Parser {
         t.text = std::string(1, c);
         ++i;
       } else {
-        fail(i, fmt::format("unexpected character '{}'", c));
+        // The whole character, even if it is not ASCII.
+        const std::size_t length = std::max<std::size_t>(1, harness::trace_text::utf8_length(text_, i));
+        fail(i, fmt::format("unexpected character '{}'", harness::trace_text::shown(text_.substr(i, length))));
       }
       tokens_.push_back(std::move(t));
     }
@@ -111,7 +115,25 @@ class Parser {
     return s;
   }
 
+  /// Counts one level of nesting ('for', parentheses, unary '-') while it
+  /// lives: the parser and the interpreter recurse once per level.
+  class Nested {
+   public:
+    Nested(Parser& parser, std::size_t offset) : parser_(parser) {
+      if (++parser_.nesting_ > kMaxNesting)
+        parser_.fail(offset, fmt::format("nested too deeply: at most {} levels of 'for', parentheses and '-' in all",
+                                         kMaxNesting));
+    }
+    ~Nested() { --parser_.nesting_; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+
+   private:
+    Parser& parser_;
+  };
+
   Statement for_loop() {
+    const Nested level(*this, peek().offset);
     next();  // for
     Statement s;
     s.op = OpCode::kFor;
@@ -209,39 +231,78 @@ class Parser {
   }
 
   // ---- expressions ----
+  static constexpr const char* kInt64Range = "Go's int64 holds -9223372036854775808 to 9223372036854775807";
+
+  /// A node for `lhs op rhs` (rhs null for '-'): computed now when the
+  /// operands are constants, refused if that overflows (as Go's compiler
+  /// does); the tree may not grow deeper than kMaxExpressionDepth.
+  ExprPtr operation(Expr::Kind kind, ExprPtr lhs, ExprPtr rhs, std::size_t offset) {
+    const bool constant = lhs->kind == Expr::Kind::kInt && (!rhs || rhs->kind == Expr::Kind::kInt);
+    auto node = std::make_shared<Expr>();
+    if (constant) {
+      std::int64_t value = 0;
+      bool overflow = false;
+      switch (kind) {
+        case Expr::Kind::kAdd: overflow = __builtin_add_overflow(lhs->value, rhs->value, &value); break;
+        case Expr::Kind::kSub: overflow = __builtin_sub_overflow(lhs->value, rhs->value, &value); break;
+        case Expr::Kind::kMul: overflow = __builtin_mul_overflow(lhs->value, rhs->value, &value); break;
+        case Expr::Kind::kNeg: overflow = __builtin_sub_overflow(std::int64_t{0}, lhs->value, &value); break;
+        default: break;
+      }
+      if (overflow) fail(offset, fmt::format("constant expression overflows int64: {}", kInt64Range));
+      node->value = value;
+      return node;
+    }
+    node->kind = kind;
+    node->depth = 1 + std::max(lhs->depth, rhs ? rhs->depth : 0);
+    if (node->depth > kMaxExpressionDepth)
+      fail(offset, fmt::format("expression too deep: at most {} operations nested", kMaxExpressionDepth));
+    node->lhs = std::move(lhs);
+    node->rhs = std::move(rhs);
+    return node;
+  }
+
   ExprPtr expr() {
     ExprPtr left = term();
     while (at_symbol("+") || at_symbol("-")) {
-      const bool add = next().text == "+";
-      auto node = std::make_shared<Expr>();
-      node->kind = add ? Expr::Kind::kAdd : Expr::Kind::kSub;
-      node->lhs = left;
-      node->rhs = term();
-      left = node;
+      const Token op = next();
+      ExprPtr right = term();
+      left = operation(op.text == "+" ? Expr::Kind::kAdd : Expr::Kind::kSub, std::move(left), std::move(right),
+                       op.offset);
     }
     return left;
   }
   ExprPtr term() {
     ExprPtr left = factor();
     while (at_symbol("*")) {
-      next();
-      auto node = std::make_shared<Expr>();
-      node->kind = Expr::Kind::kMul;
-      node->lhs = left;
-      node->rhs = factor();
-      left = node;
+      const Token op = next();
+      ExprPtr right = factor();
+      left = operation(Expr::Kind::kMul, std::move(left), std::move(right), op.offset);
     }
     return left;
   }
+  /// An integer constant; `negative` when a '-' comes right before it, so
+  /// that -9223372036854775808 can be written.
+  ExprPtr number(const Token& t, bool negative) {
+    std::uint64_t magnitude = 0;
+    auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), magnitude);
+    const bool digits = t.text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || ptr != t.text.data() + t.text.size() || (ec != std::errc{} && ec != std::errc::result_out_of_range))
+      fail(t.offset, fmt::format("bad number '{}': expected a whole number", t.text));
+    constexpr std::uint64_t kMin = std::uint64_t{1} << 63;  // the magnitude of INT64_MIN
+    if (ec == std::errc::result_out_of_range || magnitude > kMin || (!negative && magnitude == kMin))
+      fail(t.offset, fmt::format("integer constant '{}{}' overflows int64: {}", negative ? "-" : "", t.text,
+                                 kInt64Range));
+    auto node = std::make_shared<Expr>();
+    // Two's complement: the negation of kMin is INT64_MIN itself.
+    node->value = negative ? static_cast<std::int64_t>(std::uint64_t{0} - magnitude) : static_cast<std::int64_t>(magnitude);
+    return node;
+  }
   ExprPtr factor() {
     const Token t = peek();
-    auto node = std::make_shared<Expr>();
     if (t.kind == Token::Kind::kNumber) {
       next();
-      auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), node->value);
-      if (ec != std::errc{} || ptr != t.text.data() + t.text.size())
-        fail(t.offset, fmt::format("bad number '{}': expected a whole number that fits in 64 bits", t.text));
-      return node;
+      return number(t, false);
     }
     if (t.kind == Token::Kind::kWord) {
       next();
@@ -250,21 +311,23 @@ class Parser {
         fail(t.offset, fmt::format("unknown variable '{}': expected a number, a loop variable, or a variable bound "
                                    "earlier with '-> {}'",
                                    t.text, t.text));
+      auto node = std::make_shared<Expr>();
       node->kind = Expr::Kind::kVar;
       node->var = t.text;
       return node;
     }
     if (at_symbol("(")) {
+      const Nested level(*this, t.offset);
       next();
       ExprPtr inner = expr();
       expect_symbol(")");
       return inner;
     }
     if (at_symbol("-")) {
+      const Nested level(*this, t.offset);
       next();
-      node->kind = Expr::Kind::kNeg;
-      node->lhs = factor();
-      return node;
+      if (peek().kind == Token::Kind::kNumber) return number(next(), true);
+      return operation(Expr::Kind::kNeg, factor(), nullptr, t.offset);
     }
     fail(t.offset, fmt::format("expected a number or a variable, found {}", shown(t)));
   }
@@ -274,6 +337,7 @@ class Parser {
   const std::function<void(std::size_t, const std::string&)>& error_;
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
+  std::size_t nesting_ = 0;  ///< levels of 'for', parentheses and '-' open
 };
 
 }  // namespace

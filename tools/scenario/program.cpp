@@ -17,7 +17,18 @@ struct World {
   std::vector<std::shared_ptr<maps::ConcurrentMap>> maps;
   std::vector<std::unique_ptr<harness::Mutex>> mutexes;      ///< null where the mutex is an rwmutex
   std::vector<std::unique_ptr<harness::RWMutex>> rwmutexes;  ///< null where it is a plain mutex
+  /// The interpreter's own work in this execution (statements run, loop
+  /// iterations, deferred calls), held to the execution's step bound: a loop
+  /// that reaches no preemption point (`for …: recover`, `initial`
+  /// operations, `defer` in a loop) must end too, and so must its memory.
+  std::uint64_t work = 0;
+  std::uint64_t max_work = 0;
 };
+
+/// Go's int64 arithmetic: wraps around, two's complement (well defined on
+/// unsigned integers; the conversion back is modular since C++20).
+std::int64_t wrap(std::uint64_t value) { return static_cast<std::int64_t>(value); }
+std::uint64_t bits(std::int64_t value) { return static_cast<std::uint64_t>(value); }
 
 std::string format_contents(const std::vector<std::pair<maps::Key, maps::Value>>& contents) {
   std::string text = "{";
@@ -42,6 +53,7 @@ class Interpreter {
       panicking = panic.message;
     }
     while (!deferred_.empty()) {
+      count_work();
       const Deferred call = std::move(deferred_.back());
       deferred_.pop_back();
       if (call.statement->op == OpCode::kRecover) {
@@ -64,22 +76,37 @@ class Interpreter {
     std::vector<std::int64_t> args;  ///< evaluated when deferred, as Go does
   };
 
+  /// Recursion bounded by the parser: an expression is at most
+  /// kMaxExpressionDepth deep.
   std::int64_t eval(const Expr& e) const {
     switch (e.kind) {
       case Expr::Kind::kInt: return e.value;
       case Expr::Kind::kVar: return variables_.at(e.var);
-      case Expr::Kind::kAdd: return eval(*e.lhs) + eval(*e.rhs);
-      case Expr::Kind::kSub: return eval(*e.lhs) - eval(*e.rhs);
-      case Expr::Kind::kMul: return eval(*e.lhs) * eval(*e.rhs);
-      case Expr::Kind::kNeg: return -eval(*e.lhs);
+      case Expr::Kind::kAdd: return wrap(bits(eval(*e.lhs)) + bits(eval(*e.rhs)));
+      case Expr::Kind::kSub: return wrap(bits(eval(*e.lhs)) - bits(eval(*e.rhs)));
+      case Expr::Kind::kMul: return wrap(bits(eval(*e.lhs)) * bits(eval(*e.rhs)));
+      case Expr::Kind::kNeg: return wrap(std::uint64_t{0} - bits(eval(*e.lhs)));
     }
     return 0;
   }
 
+  /// One unit of the interpreter's work; past the bound the execution ends
+  /// as step-bound (from a goroutine it does not return; from `initial`, on
+  /// the host, it throws to the engine).
+  void count_work() {
+    if (++world_.work <= world_.max_work) return;
+    harness::fail(harness::OutcomeKind::kStepBound,
+                  fmt::format("no end after {} operations of the scenario (a loop too long? raise --max-steps)",
+                              world_.max_work));
+  }
+
+  /// Recursion bounded by the parser: 'for' loops nest at most kMaxNesting deep.
   void execute(const Statement& s) {
+    count_work();
     if (s.op == OpCode::kFor) {
       const std::int64_t from = eval(*s.from), to = eval(*s.to);
-      for (std::int64_t i = from; i < to; ++i) {
+      for (std::int64_t i = from; i < to; ++i) {  // i < to <= INT64_MAX: ++i never overflows
+        count_work();
         variables_[s.loop_var] = i;
         for (const Statement& inner : s.body) execute(inner);
       }
@@ -131,9 +158,10 @@ class Interpreter {
 
 }  // namespace
 
-harness::Program make_program(const Scenario& scenario) {
-  return harness::Program{scenario.name, [&scenario] {
+harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps) {
+  return harness::Program{scenario.name, [&scenario, max_steps] {
                             auto world = std::make_shared<World>();
+                            world->max_work = max_steps;
                             for (const MapDecl& decl : scenario.maps)
                               world->maps.push_back(maps::MapRegistry::global().find(decl.kind)->make(decl.params));
                             for (const MutexDecl& decl : scenario.mutexes) {

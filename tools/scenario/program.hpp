@@ -4,11 +4,16 @@
 // invariants (corruption) and the expected final contents (wrong result).
 #pragma once
 
+#include <cstdint>
+
 #include "harness/program.hpp"
 #include "tools/scenario/scenario.hpp"
 
 namespace interleave {
 
-harness::Program make_program(const Scenario& scenario);
+/// `max_steps`: the step bound the program runs under (ExecutionSettings),
+/// which also bounds the interpreter's own work in each execution: a
+/// scenario loop that reaches no preemption point ends as step-bound too.
+harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps);
 
 }  // namespace interleave

@@ -31,12 +31,31 @@ class ScenarioError : public std::runtime_error {
 
 struct Expr;
 using ExprPtr = std::shared_ptr<const Expr>;
+/// Arithmetic is Go's on int64: constant expressions are computed when the
+/// file is read and refused if they overflow; at run time, +, - and * on
+/// variables wrap around (two's complement), as Go's do. There is no
+/// division or shift.
 struct Expr {
   enum class Kind { kInt, kVar, kAdd, kSub, kMul, kNeg } kind = Kind::kInt;
   std::int64_t value = 0;
   std::string var;
   ExprPtr lhs, rhs;
+  std::size_t depth = 1;  ///< of the tree below (a leaf: 1); bounded by kMaxExpressionDepth
 };
+
+/// Limits that keep parsing and running a scenario within a small stack:
+/// 'for' loops, parentheses and unary '-' nest at most kMaxNesting deep (all
+/// together), an expression tree is at most kMaxExpressionDepth deep (so
+/// `i+i+…+i` has at most that many terms), and the TOML structure (tables,
+/// arrays, dotted keys) at most kMaxTomlNesting deep.
+inline constexpr std::size_t kMaxNesting = 32;
+inline constexpr std::size_t kMaxExpressionDepth = 100;
+inline constexpr std::size_t kMaxTomlNesting = 64;
+/// The largest scenario file read.
+inline constexpr std::size_t kMaxScenarioFileBytes = std::size_t{1} << 20;
+/// The largest --max-steps (and [explore] max_steps): a step-bound trace of
+/// that many steps stays well below the largest trace file read (256 MiB).
+inline constexpr std::uint64_t kMaxMaxSteps = 1'000'000;
 
 enum class OpCode {
   kPut, kGet, kDelete, kLen, kRange, kClear, kGetOrPut, kGetAndDelete,  // map operations

@@ -14,6 +14,7 @@
 
 #include "harness/outcome.hpp"
 #include "harness/trace/atomic_file.hpp"
+#include "harness/trace/text_escape.hpp"
 #include "tools/scenario/ops_parser.hpp"
 #include "tools/scenario/patterns.hpp"
 #include "tools/scenario/scenario.hpp"
@@ -113,7 +114,8 @@ class SchemaReader {
     const SourceLocation start = at(node.source());
     return parse_statement(text, context, [&](std::size_t offset, const std::string& message) {
       // The region starts at the opening quote; single-line strings only.
-      fail(SourceLocation{start.line, start.column + 1 + offset}, message);
+      // Columns count characters, as toml++'s do.
+      fail(SourceLocation{start.line, start.column + 1 + harness::trace_text::characters(text, offset)}, message);
     });
   }
 
@@ -234,7 +236,7 @@ void read_explore(const SchemaReader& r, const toml::table& t, ExploreDefaults& 
   if (const auto* n = r.optional(t, "seed")) explore.seed = static_cast<std::uint64_t>(r.integer(*n, "'seed'", 0, INT64_MAX));
   if (const auto* n = r.optional(t, "depth")) explore.depth = static_cast<std::uint32_t>(r.integer(*n, "'depth'", 1, 64));
   if (const auto* n = r.optional(t, "max_steps"))
-    explore.max_steps = static_cast<std::uint64_t>(r.integer(*n, "'max_steps'", 1, INT64_MAX));
+    explore.max_steps = static_cast<std::uint64_t>(r.integer(*n, "'max_steps'", 1, kMaxMaxSteps));
 }
 
 /// lock/rlock need the right kind of mutex; checked once the ops are parsed.
@@ -247,15 +249,94 @@ void check_lock_kinds(const SchemaReader& r, const std::vector<Statement>& ops, 
   }
 }
 
+/// toml++ builds and destroys nested tables recursively: a key of 50,000
+/// dotted parts overflows the stack. Before toml++ sees the text, this scan
+/// refuses nesting deeper than kMaxTomlNesting: each open bracket ([ or {,
+/// outside strings and comments) counts one level plus the dotted parts of
+/// the key that leads to it, and the key being read counts its dots. It may
+/// over-count (a float such as 1.5 counts one), never under-counts.
+void check_toml_nesting(const std::string& path, std::string_view text) {
+  std::vector<std::size_t> open;  // the levels each open bracket added
+  std::size_t levels = 0;         // the sum of `open`
+  std::size_t chain = 0;          // dots in the key being read
+  std::size_t key_levels = 0;     // levels of the key before the last '=' (its dots + 1)
+  std::size_t line = 1, line_start = 0;
+  auto fail = [&](std::size_t i) {
+    const std::size_t column = harness::trace_text::characters(text.substr(line_start), i - line_start) + 1;
+    throw ScenarioError(path, {line, column},
+                        fmt::format("nested too deeply: at most {} levels of tables, arrays and dotted keys",
+                                    kMaxTomlNesting));
+  };
+  auto end_of_key = [&] {
+    chain = 0;
+    key_levels = 0;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+      end_of_key();
+    } else if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      const std::string_view delimiter = text.substr(i, 3) == std::string(3, c) ? text.substr(i, 3) : text.substr(i, 1);
+      const bool multi = delimiter.size() == 3;
+      i += delimiter.size();
+      // Up to the closing delimiter (i is left on its last byte); basic
+      // strings have backslash escapes.
+      for (; i < text.size(); ++i) {
+        if (text[i] == '\n') {
+          if (!multi) break;  // unterminated: toml++ says so
+          ++line;
+          line_start = i + 1;
+        } else if (c == '"' && text[i] == '\\') {
+          if (i + 1 < text.size() && text[i + 1] == '\n') {
+            ++line;
+            line_start = i + 2;
+          }
+          ++i;
+        } else if (text.substr(i, delimiter.size()) == delimiter) {
+          i += delimiter.size() - 1;
+          // Up to two quotes may end a multi-line string's text: """a""""".
+          while (multi && i + 1 < text.size() && text[i + 1] == c) ++i;
+          break;
+        }
+      }
+      if (i < text.size() && text[i] == '\n') --i;  // seen again by the outer loop
+    } else if (c == '.') {
+      ++chain;
+      if (levels + chain > kMaxTomlNesting) fail(i);
+    } else if (c == '=') {
+      key_levels = chain + 1;
+      chain = 0;
+    } else if (c == '[' || c == '{') {
+      open.push_back(1 + key_levels + chain);
+      levels += open.back();
+      end_of_key();
+      if (levels > kMaxTomlNesting) fail(i);
+    } else if (c == ']' || c == '}') {
+      if (!open.empty()) {
+        levels -= open.back();
+        open.pop_back();
+      }
+      end_of_key();
+    } else if (c == ',') {
+      end_of_key();
+    }
+  }
+}
+
 }  // namespace
 
 Scenario load_scenario(const std::string& path) {
   std::string contents;
   try {
-    contents = harness::read_file(path);
-  } catch (const std::exception& error) {
-    throw ScenarioError(path, {}, error.what());
+    contents = harness::read_file(path, kMaxScenarioFileBytes, "a scenario file");
+  } catch (const harness::FileRefused& error) {
+    throw ScenarioError(path, {}, error.reason());
   }
+  check_toml_nesting(path, contents);
   toml::table root;
   try {
     root = toml::parse(contents, path);
@@ -337,8 +418,12 @@ Scenario load_scenario(const std::string& path) {
 std::optional<std::string> without_operation(const std::string& path, std::size_t goroutine, std::size_t op) {
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    const std::string contents = harness::read_file(path, kMaxScenarioFileBytes, "a scenario file");
+    check_toml_nesting(path, contents);
+    root = toml::parse(contents, path);
   } catch (const toml::parse_error&) {
+    return std::nullopt;
+  } catch (const ScenarioError&) {
     return std::nullopt;
   }
   toml::array* goroutines = root["goroutine"].as_array();
