@@ -94,6 +94,7 @@ class Interpreter {
   /// as step-bound (from a goroutine it does not return; from `initial`, on
   /// the host, it throws to the engine).
   void count_work() {
+    harness::interruption_point();  // Ctrl-C ends even a loop with no preemption point
     if (++world_.work <= world_.max_work) return;
     harness::fail(harness::OutcomeKind::kStepBound,
                   fmt::format("no end after {} operations of the scenario (a loop too long? raise --max-steps)",
