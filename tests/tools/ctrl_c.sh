@@ -23,7 +23,10 @@ reach = ["fatal"]
 [explore]
 executions = 100000000000
 TOML
-"$cli" run "$work/long.toml" --save-traces "$work/traces" > "$work/out" 2> "$work/err" &
+# Random walks: a fatal schedule within the first executions, so the 2 s
+# before Ctrl-C find one even in a slow (sanitized, loaded) build; the
+# default portfolio starts with dfs, which may not reach one by then.
+"$cli" run "$work/long.toml" --strategy random --save-traces "$work/traces" > "$work/out" 2> "$work/err" &
 pid=$!
 sleep 2
 kill -INT "$pid"
