@@ -102,8 +102,24 @@ Result run_cli(const std::vector<std::string>& args, const fs::path& cwd, const 
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
-    const rlimit memory{kMemoryLimit, kMemoryLimit};
-    ::setrlimit(RLIMIT_AS, &memory);
+    // AddressSanitizer reserves terabytes of address space for its shadow
+    // memory: under it the limit cannot be an address-space one (the
+    // sanitizer build checks memory errors instead; other builds the bound).
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    constexpr bool kAddressSanitizer = true;
+#else
+    constexpr bool kAddressSanitizer = false;
+#endif
+#else
+    constexpr bool kAddressSanitizer = false;
+#endif
+    if (!kAddressSanitizer) {
+      const rlimit memory{kMemoryLimit, kMemoryLimit};
+      ::setrlimit(RLIMIT_AS, &memory);
+    }
     const rlimit core{0, 0};
     ::setrlimit(RLIMIT_CORE, &core);
     ::execv(binary.c_str(), argv.data());

@@ -67,7 +67,7 @@ executions = 100000000000
 max_steps = 200000
 TOML
 # The first Ctrl-C ends the execution under way at its next preemption point.
-"$cli" run "$work/steps.toml" --strategy random --max-steps 1000000 > "$work/out" 2> "$work/err" &
+"$cli" run "$work/steps.toml" --strategy random --max-steps 300000 > "$work/out" 2> "$work/err" &
 pid=$!
 sleep 1
 kill -INT "$pid"
