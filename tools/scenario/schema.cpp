@@ -24,7 +24,7 @@ ScenarioError::ScenarioError(const std::string& file, SourceLocation where, cons
     : std::runtime_error(where.line == 0 ? fmt::format("{}: {}", file, message)
                                          : fmt::format("{}:{}:{}: {}", file, where.line, where.column, message)) {}
 
-std::string content_hash(const std::string& contents) {
+std::string content_hash(std::string_view contents) {
   return fmt::format("{:016x}", XXH64(contents.data(), contents.size(), 0));
 }
 
@@ -256,6 +256,10 @@ Scenario load_scenario(const std::string& path) {
   } catch (const std::exception& error) {
     throw ScenarioError(path, {}, error.what());
   }
+  return parse_scenario(contents, path);
+}
+
+Scenario parse_scenario(std::string_view contents, const std::string& path) {
   toml::table root;
   try {
     root = toml::parse(contents, path);
