@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages interleave needs, only those missing.
-# Usage: tools/install-deps.sh [--with-clang] [--bench]
+# Usage: tools/install-deps.sh [--with-clang] [--fuzz] [--bench]
 #   --with-clang  also install clang++ (CI builds with both compilers)
+#   --fuzz        also install clang++ and its runtime libraries (libFuzzer, ASan, UBSan), for fuzz/
 #   --bench       also install Relacy, for bench/vs_relacy
 set -euo pipefail
 
@@ -10,9 +11,10 @@ packages=(g++ cmake ninja-build pkg-config libboost-context-dev libfmt-dev libsp
 for argument in "$@"; do
   case "$argument" in
     --with-clang) packages+=(clang) ;;
+    --fuzz) packages+=(clang libclang-rt-dev) ;;  # libclang-rt-dev: libFuzzer and the sanitizer runtimes
     --bench) packages+=(relacy-dev) ;;  # bench/vs_relacy is built only when Relacy is installed
     *)
-      echo "install-deps.sh: unknown argument '$argument' (expected --with-clang, --bench or nothing)" >&2
+      echo "install-deps.sh: unknown argument '$argument' (expected --with-clang, --fuzz, --bench or nothing)" >&2
       exit 2
       ;;
   esac
