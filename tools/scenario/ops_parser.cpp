@@ -162,6 +162,10 @@ class Parser {
     } else if (context_.maps.size() > 1) {
       fail(first.offset, fmt::format("this scenario has several maps: name one, as in '{}.{}'", context_.maps[0],
                                      first.text));
+    } else if (context_.maps.empty()) {
+      // Found by fuzz_scenario_parse: the interpreter would look up map 0.
+      fail(first.offset, fmt::format("'{}' is a map operation, but the scenario declares no map: add a [map] table",
+                                     first.text));
     }
     const Token op = peek();
     const std::string name = identifier("a map operation");

@@ -213,7 +213,10 @@ void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expec
     }
     expect.final_contents = std::move(contents);
   }
-  if (const auto* n = r.optional(t, "len")) expect.final_len = r.integer(*n, "'len'", 0, INT64_MAX);
+  if (const auto* n = r.optional(t, "len")) {
+    if (maps == 0) r.fail(*n, "'len' needs a map");
+    expect.final_len = r.integer(*n, "'len'", 0, INT64_MAX);
+  }
   if (expect.reach.empty() && expect.never.empty() && !expect.every_ok && !expect.final_contents && !expect.final_len)
     r.fail(at(t.source()), "[expect] says nothing: expected 'outcome', 'reach', 'never', 'every', 'final' or 'len'");
 }
