@@ -57,14 +57,17 @@ class FixedStrategy final : public harness::Strategy {
  public:
   explicit FixedStrategy(bool switch_always) : switch_always_(switch_always) {}
   bool begin_execution() override { return !started_ && (started_ = true); }
-  std::optional<harness::FiberId> choose_fiber(const harness::SchedulingChoice& choice) override {
+  harness::Answer<harness::FiberId> choose_fiber(const harness::SchedulingChoice& choice) override {
     if (!switch_always_ && choice.current) return *choice.current;
     harness::FiberSet others = choice.runnable;
     if (choice.current) others &= ~harness::bit(*choice.current);
     return harness::FiberId{static_cast<std::uint32_t>(std::countr_zero(others))};
   }
-  std::optional<std::uint64_t> choose_data(const harness::DataChoice&) override { return 0; }
+  harness::Answer<std::uint64_t> choose_data(const harness::DataChoice&) override { return std::uint64_t{0}; }
+  std::optional<harness::Stop> end_execution(const harness::Outcome&) override { return std::nullopt; }
+  harness::Position position() const override { return {}; }
   harness::Provenance provenance() const override { return {{"strategy", "fixed"}}; }
+  harness::StepObserver* step_observer() override { return nullptr; }
 
  private:
   bool switch_always_;

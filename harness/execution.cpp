@@ -43,6 +43,8 @@ void Execution::reset(const ExecutionSettings& settings) {
   generation_ = next_generation();
   failed_ = false;
   outcome_ = Outcome{};
+  first_recovered_.reset();
+  stop_kind_.reset();
   decisions_.clear();
   events_.clear();
   objects_.clear();
@@ -53,7 +55,8 @@ const Outcome& Execution::run(const Program& program, Strategy& strategy,
                               const ExecutionSettings& settings) {
   reset(settings);
   strategy_ = &strategy;
-  wants_steps_ = strategy.wants_steps();
+  observer_ = strategy.step_observer();
+  watcher_ = settings.watcher;
   {
     detail::CurrentExecutionScope scope(this);
     try {
@@ -80,8 +83,14 @@ const Outcome& Execution::run(const Program& program, Strategy& strategy,
     }
     teardown();
   }
-  if (std::optional<std::string> problem = strategy.end_execution(outcome_))
-    outcome_ = Outcome{strategy.pruned() ? OutcomeKind::kPruned : OutcomeKind::kDivergence, std::move(*problem)};
+  // Recovering hides a panic from Go's exit status, not from the report.
+  if (!failed_ && first_recovered_) outcome_.message = "recovered: " + *first_recovered_;
+  if (std::optional<Stop> stop = strategy.end_execution(outcome_)) {
+    // Seen whole, the run contradicts the strategy or is not counted here:
+    // that replaces whatever outcome it had.
+    failed_ = false;
+    apply_stop(*stop);
+  }
   strategy_ = nullptr;
   return outcome_;
 }
@@ -215,21 +224,22 @@ Fiber* Execution::pick(Fiber* yielding) {
     choice.runnable = runnable;
     if (yielding_can_continue) choice.current = yielding->id;
     choice.pending = pending_.data();
-    std::optional<FiberId> answer = strategy_->choose_fiber(choice);
-    if (!answer) {
-      set_failure(strategy_->pruned() ? OutcomeKind::kPruned : OutcomeKind::kDivergence, strategy_->stop_reason());
+    const Answer<FiberId> answer = strategy_->choose_fiber(choice);
+    if (!answer.chosen()) {
+      apply_stop(answer.stop());
       return nullptr;
     }
-    if (!contains(runnable, *answer)) {
-      set_failure(OutcomeKind::kDivergence,
-                  fmt::format("[interleave internal bug] strategy chose fiber {}, which is not runnable", index(*answer)));
+    if (!contains(runnable, answer.value())) {
+      set_failure(OutcomeKind::kDivergence, fmt::format("[interleave internal bug] strategy chose fiber {}, which is "
+                                                        "not runnable",
+                                                        index(answer.value())));
       return nullptr;
     }
-    chosen = *answer;
+    chosen = answer.value();
     decisions_.push_back(RecordedDecision{Decision::Kind::kSchedule, steps_, index(chosen), runnable, {}});
   }
   Fiber& next = fibers_[index(chosen)];
-  if (wants_steps_ || settings_.record) {
+  if (observer_ != nullptr || watcher_ != nullptr || settings_.record) {
     record_step(next, runnable);
     if (failed_) return nullptr;
   }
@@ -239,10 +249,14 @@ Fiber* Execution::pick(Fiber* yielding) {
 
 void Execution::record_step(Fiber& chosen, FiberSet runnable) {
   const Operation& operation = pending_[index(chosen.id)];
-  if (wants_steps_ && !strategy_->observe_step(StepView{steps_, chosen.id, &operation, runnable, chosen.spawned_at})) {
-    set_failure(strategy_->pruned() ? OutcomeKind::kPruned : OutcomeKind::kDivergence, strategy_->stop_reason());
-    return;
+  const StepView view{steps_, chosen.id, &operation, runnable, chosen.spawned_at};
+  if (observer_ != nullptr) {
+    if (std::optional<Stop> stop = observer_->observe_step(view)) {
+      apply_stop(*stop);
+      return;
+    }
   }
+  if (watcher_ != nullptr) (void)watcher_->observe_step(view);
   if (settings_.record) {
     events_.push_back(Event{steps_, chosen.id, std::string(operation.label), operation.object, operation.access,
                             runnable, {}});
@@ -251,13 +265,16 @@ void Execution::record_step(Fiber& chosen, FiberSet runnable) {
 
 std::uint64_t Execution::choose(std::uint64_t options, std::string_view label) {
   if (options <= 1 || failed_ || tearing_down_) return 0;
-  std::optional<std::uint64_t> value = strategy_->choose_data(DataChoice{steps_, options, label});
-  if (!value) fail(strategy_->pruned() ? OutcomeKind::kPruned : OutcomeKind::kDivergence, strategy_->stop_reason());
-  if (*value >= options)
-    fail(OutcomeKind::kDivergence,
-         fmt::format("[interleave internal bug] strategy chose value {} of {}", *value, options));
-  decisions_.push_back(RecordedDecision{Decision::Kind::kData, steps_, *value, options, label});
-  return *value;
+  const Answer<std::uint64_t> answer = strategy_->choose_data(DataChoice{steps_, options, label});
+  if (!answer.chosen()) {
+    apply_stop(answer.stop());
+    fail(outcome_.kind, outcome_.message);  // leaves the fiber; the outcome is already set
+  }
+  const std::uint64_t value = answer.value();
+  if (value >= options)
+    fail(OutcomeKind::kDivergence, fmt::format("[interleave internal bug] strategy chose value {} of {}", value, options));
+  decisions_.push_back(RecordedDecision{Decision::Kind::kData, steps_, value, options, label});
+  return value;
 }
 
 void Execution::set_failure(OutcomeKind kind, std::string message) {
@@ -273,6 +290,12 @@ void Execution::set_failure(OutcomeKind kind, std::string message) {
       note(fmt::format("goroutine {} '{}' is at {}", i, other.name, pending_[i].label));
     }
   }
+}
+
+void Execution::apply_stop(const Stop& stop) {
+  if (failed_) return;
+  set_failure(stop.kind == StopKind::kDivergence ? OutcomeKind::kDivergence : OutcomeKind::kPruned, stop.reason);
+  stop_kind_ = stop.kind;
 }
 
 void Execution::fail(OutcomeKind kind, std::string message) {
@@ -306,6 +329,10 @@ ObjectId Execution::register_object(std::string_view kind, std::string name) {
 }
 
 void Execution::at_end(std::function<void()> check) { end_checks_.push_back(std::move(check)); }
+
+void Execution::recovered(std::string message) {
+  if (!first_recovered_) first_recovered_ = std::move(message);
+}
 
 void Execution::note(std::string detail) {
   if (!settings_.record || events_.empty()) return;

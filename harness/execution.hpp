@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,9 @@ struct ExecutionSettings {
   std::uint64_t max_steps = 100000;
   /// Keep the step-by-step event log and notes (for traces; slower).
   bool record = false;
+  /// Also sees every step, after the strategy's own observer (a tool that
+  /// lists points); never stops a run. Null: none.
+  StepObserver* watcher = nullptr;
 };
 
 class Execution {
@@ -55,6 +59,9 @@ class Execution {
   const Outcome& run(const Program& program, Strategy& strategy, const ExecutionSettings& settings);
 
   const Outcome& outcome() const { return outcome_; }
+  /// How the strategy stopped the last run, if it did (the outcome is then
+  /// kPruned or kDivergence).
+  std::optional<StopKind> stop_kind() const { return stop_kind_; }
   /// The decisions of the last run, in order.
   std::vector<Decision> decisions() const;
   const std::vector<Event>& events() const { return events_; }
@@ -73,6 +80,8 @@ class Execution {
   void report_failure(OutcomeKind kind, std::string message);
   ObjectId register_object(std::string_view kind, std::string name);
   void at_end(std::function<void()> check);
+  /// A goroutine recovered a panic: an execution that ends ok says so.
+  void recovered(std::string message);
   bool recording() const { return settings_.record; }
   void note(std::string detail);
   /// The running fiber; REQUIRES: called from a fiber.
@@ -91,6 +100,8 @@ class Execution {
   Fiber* pick(Fiber* yielding);
   void record_step(Fiber& chosen, FiberSet runnable);
   void set_failure(OutcomeKind kind, std::string message);
+  /// The strategy stopped the run: record why (see stop_kind()).
+  void apply_stop(const Stop& stop);
   void transfer(boost::context::fiber* save_into, Fiber* target);
   void run_body(Fiber& fiber);
   boost::context::fiber finish(Fiber& fiber);
@@ -100,7 +111,9 @@ class Execution {
   StackPool& stacks_;
   Strategy* strategy_ = nullptr;
   ExecutionSettings settings_;
-  bool wants_steps_ = false;
+  StepObserver* observer_ = nullptr;  ///< the strategy's, or null
+  StepObserver* watcher_ = nullptr;   ///< ExecutionSettings::watcher
+  std::optional<StopKind> stop_kind_;
 
   std::array<Fiber, kMaxFibers> fibers_;
   std::array<Operation, kMaxFibers> pending_;  ///< pending_[i]: the step fiber i takes when next scheduled
@@ -114,6 +127,7 @@ class Execution {
   bool failed_ = false;
   bool tearing_down_ = false;
   Outcome outcome_;
+  std::optional<std::string> first_recovered_;  ///< the first panic a goroutine recovered
   /// Decisions as the hot path records them: no string is built per choice.
   struct RecordedDecision {
     Decision::Kind kind;

@@ -53,7 +53,7 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
   std::map<Outcome, OutcomeClass> classes;
   Progress progress;
   Execution execution(stacks);
-  const ExecutionSettings run_settings{settings.max_steps, false};
+  const ExecutionSettings run_settings{settings.max_steps, false, settings.watcher};
 
   while (strategy.begin_execution()) {
     if (settings.stop != nullptr && settings.stop->load(std::memory_order_relaxed)) {
@@ -62,7 +62,7 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
     }
     const Outcome& outcome = execution.run(program, strategy, run_settings);
     if (outcome.kind == OutcomeKind::kPruned) {
-      if (outcome.message == kOtherShard) continue;  // not ours: not counted at all
+      if (execution.stop_kind() == StopKind::kOtherShard) continue;  // not ours: not counted at all
       ++report.pruned;
       ++progress.executions;
       continue;
@@ -74,10 +74,11 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
                     describe(outcome));
       cls.outcome = outcome;
       cls.first_execution = progress.executions;
-      cls.first_key = strategy.order_key();
+      Position position = strategy.position();
+      cls.first_key = std::move(position.order_key);
       if (!outcome.ok()) {
         Provenance provenance = report.provenance;
-        if (const auto number = strategy.execution_number())
+        if (const auto number = position.execution_number)
           provenance.emplace_back("execution", std::to_string(*number));
         provenance.emplace_back("max-steps", std::to_string(settings.max_steps));
         cls.first_trace = record_trace(program, stacks, execution.decisions(), std::move(provenance), settings.max_steps);
@@ -99,7 +100,7 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
   if (settings.progress) settings.progress(progress);
 
   report.executions = progress.executions;
-  report.exhausted = strategy.exhausted() && !report.interrupted;
+  report.exhausted = strategy.position().exhausted && !report.interrupted;
   logger().info("{}: {} executions, {} outcome classes{}", program.name, report.executions, classes.size(),
                report.exhausted ? ", space exhausted" : "");
   for (auto& [outcome, cls] : classes) report.classes.push_back(std::move(cls));

@@ -34,13 +34,16 @@ struct ExploreSettings {
   /// Checked between executions: when it reads true the exploration stops
   /// and reports what it has (a Ctrl-C handler sets it).
   const std::atomic<bool>* stop = nullptr;
+  /// Sees every step of every execution, beside the strategy (a tool that
+  /// lists points). Null: none.
+  StepObserver* watcher = nullptr;
 };
 
 struct OutcomeClass {
   Outcome outcome;
   std::uint64_t count = 0;
   std::uint64_t first_execution = 0;  ///< 0-based number of the first execution that reached it
-  std::vector<std::uint64_t> first_key;  ///< its Strategy::order_key(), for deterministic merges
+  std::vector<std::uint64_t> first_key;  ///< its Strategy::position().order_key, for deterministic merges
   Trace first_trace;                   ///< that execution, recorded step by step
 };
 

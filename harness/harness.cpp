@@ -30,6 +30,10 @@ void fatal(std::string message) { fail(OutcomeKind::kFatal, std::move(message));
 
 void panic(std::string message) { throw Panic{std::move(message)}; }
 
+void recovered(std::string message) {
+  if (Execution* execution = current_execution()) execution->recovered(std::move(message));
+}
+
 void fail(OutcomeKind kind, std::string message) {
   if (Execution* execution = current_execution()) execution->fail(kind, std::move(message));
   throw FatalOutsideExecution{std::string(to_string(kind)) + ": " + message};

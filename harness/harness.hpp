@@ -50,6 +50,12 @@ std::uint64_t choose(std::uint64_t options, std::string_view label);
 [[noreturn]] void fatal(std::string message);
 /// Raises a Go panic (throws harness::Panic); recover by catching it.
 [[noreturn]] void panic(std::string message);
+/// Tells the engine that the running goroutine recovered the panic
+/// `message` (call it where the catch stops the panic). An execution that
+/// otherwise ends ok then ends `ok (recovered: message)`, naming the first
+/// panic recovered: a recover hides a failure from Go's exit status, not
+/// from the report.
+void recovered(std::string message);
 /// Ends the execution with a failure of the given kind.
 [[noreturn]] void fail(OutcomeKind kind, std::string message);
 /// Reports a failure of the given kind. In a goroutine it ends the

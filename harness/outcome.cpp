@@ -34,6 +34,7 @@ std::optional<OutcomeKind> parse_outcome_kind(std::string_view name) {
 
 std::string describe(const Outcome& outcome) {
   std::string text(to_string(outcome.kind));
+  if (outcome.kind == OutcomeKind::kOk && !outcome.message.empty()) return text + " (" + outcome.message + ")";
   if (!outcome.message.empty()) text += ": " + outcome.message;
   return text;
 }

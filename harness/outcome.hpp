@@ -37,7 +37,9 @@ struct Outcome {
   friend auto operator<=>(const Outcome&, const Outcome&) = default;
 };
 
-/// "fatal: concurrent map writes", or "ok".
+/// "fatal: concurrent map writes", "ok", or "ok (recovered: …)" for an ok
+/// execution in which a goroutine recovered a panic (its message is
+/// "recovered: …").
 std::string describe(const Outcome& outcome);
 
 }  // namespace harness

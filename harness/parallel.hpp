@@ -3,7 +3,7 @@
 // Each worker thread has its own engine (Execution, StackPool) and explores
 // its own shard of the strategy's space. The merge is deterministic: counts
 // add up, and each outcome class keeps the execution with the smallest
-// Strategy::order_key(), the one an unsharded run meets first, so the report
+// Strategy::position().order_key, the one an unsharded run meets first, so the report
 // and the saved traces do not depend on the number of threads or shards.
 #pragma once
 

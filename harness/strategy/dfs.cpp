@@ -23,7 +23,6 @@ bool DfsStrategy::begin_execution() {
   shard_stage_ = 0;
   shard_key_ = 0;
   shard_prefixes_ = 1;
-  other_shard_ = false;
   ++executions_;
   return true;
 }
@@ -40,11 +39,7 @@ bool DfsStrategy::in_shard(const Branch& branch) {
   shard_key_ = shard_key_ * branch.count + branch.taken;
   shard_prefixes_ *= branch.count;
   if (shard_prefixes_ < parts) return true;  // not enough branches yet to decide
-  if (shard_key_ % parts != mine) {
-    other_shard_ = true;
-    stop_reason_ = std::string(kOtherShard);
-    return false;
-  }
+  if (shard_key_ % parts != mine) return false;
   ++shard_stage_;
   shard_key_ = 0;
   shard_prefixes_ = 1;
@@ -81,7 +76,7 @@ FiberId DfsStrategy::alternative(const Branch& branch, std::uint64_t which) {
   return FiberId{static_cast<std::uint32_t>(std::countr_zero(rest))};
 }
 
-std::optional<FiberId> DfsStrategy::choose_fiber(const SchedulingChoice& choice) {
+Answer<FiberId> DfsStrategy::choose_fiber(const SchedulingChoice& choice) {
   if (depth_ == path_.size()) {
     Branch branch;
     branch.runnable = choice.runnable;
@@ -92,20 +87,19 @@ std::optional<FiberId> DfsStrategy::choose_fiber(const SchedulingChoice& choice)
   }
   const Branch& branch = path_[depth_];
   if (branch.data || branch.runnable != choice.runnable || branch.current != choice.current) {
-    stop_reason_ = fmt::format(
-        "the program is not deterministic: at step {} the runnable set differs from an earlier run "
-        "with the same choices (all nondeterminism must go through harness::choose)",
-        choice.step);
-    return std::nullopt;
+    return Stop{StopKind::kDivergence,
+                fmt::format("the program is not deterministic: at step {} the runnable set differs from an earlier "
+                            "run with the same choices (all nondeterminism must go through harness::choose)",
+                            choice.step)};
   }
   ++depth_;
-  if (!in_shard(branch)) return std::nullopt;
+  if (!in_shard(branch)) return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};
   const FiberId chosen = alternative(branch, branch.taken);
   if (choice.current && chosen != *choice.current) ++preemptions_;
   return chosen;
 }
 
-std::optional<std::uint64_t> DfsStrategy::choose_data(const DataChoice& choice) {
+Answer<std::uint64_t> DfsStrategy::choose_data(const DataChoice& choice) {
   if (depth_ == path_.size()) {
     Branch branch;
     branch.data = true;
@@ -115,31 +109,28 @@ std::optional<std::uint64_t> DfsStrategy::choose_data(const DataChoice& choice) 
   }
   const Branch& branch = path_[depth_];
   if (!branch.data || branch.options != choice.options) {
-    stop_reason_ = fmt::format(
-        "the program is not deterministic: after {} steps it asks for a {} choice an earlier run did not",
-        choice.after_steps, choice.label);
-    return std::nullopt;
+    return Stop{StopKind::kDivergence,
+                fmt::format("the program is not deterministic: after {} steps it asks for a {} choice an earlier run "
+                            "did not",
+                            choice.after_steps, choice.label)};
   }
   ++depth_;
-  if (!in_shard(branch)) return std::nullopt;
+  if (!in_shard(branch)) return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};
   return branch.taken;
 }
 
-std::optional<std::string> DfsStrategy::end_execution(const Outcome& outcome) {
+std::optional<Stop> DfsStrategy::end_execution(const Outcome& outcome) {
   if (outcome.kind == OutcomeKind::kPruned) return std::nullopt;
-  if (!short_execution_in_shard()) {
-    other_shard_ = true;
-    return std::string(kOtherShard);
-  }
+  if (!short_execution_in_shard()) return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};
   // Every branch of the replayed prefix must be met again; a run that ends
   // before reaching them took another path with the same choices.
   if (outcome.kind == OutcomeKind::kDivergence || depth_ >= path_.size()) return std::nullopt;
   const std::size_t met = depth_;
   path_.resize(depth_);  // the unreached branches can never be explored
-  return fmt::format(
-      "the program is not deterministic: this run made {} choices where an earlier run with the same choices "
-      "made more (all nondeterminism must go through harness::choose)",
-      met);
+  return Stop{StopKind::kDivergence,
+              fmt::format("the program is not deterministic: this run made {} choices where an earlier run with the "
+                          "same choices made more (all nondeterminism must go through harness::choose)",
+                          met)};
 }
 
 Provenance DfsStrategy::provenance() const {

@@ -38,14 +38,15 @@ class DfsStrategy final : public Strategy {
   explicit DfsStrategy(DfsSettings settings = {}) : settings_(settings) {}
 
   bool begin_execution() override;
-  std::optional<FiberId> choose_fiber(const SchedulingChoice& choice) override;
-  std::optional<std::uint64_t> choose_data(const DataChoice& choice) override;
-  std::optional<std::string> end_execution(const Outcome& outcome) override;
-  std::string stop_reason() const override { return stop_reason_; }
-  bool pruned() const override { return other_shard_; }
-  bool exhausted() const override { return exhausted_; }
-  std::vector<std::uint64_t> order_key() const override;
+  Answer<FiberId> choose_fiber(const SchedulingChoice& choice) override;
+  Answer<std::uint64_t> choose_data(const DataChoice& choice) override;
+  std::optional<Stop> end_execution(const Outcome& outcome) override;
+  Position position() const override { return Position{exhausted_, order_key(), std::nullopt}; }
   Provenance provenance() const override;
+  StepObserver* step_observer() override { return nullptr; }
+  bool exhausted() const { return exhausted_; }
+  /// The alternatives taken at the branches of the execution just run.
+  std::vector<std::uint64_t> order_key() const;
 
  private:
   struct Branch {
@@ -72,11 +73,9 @@ class DfsStrategy final : public Strategy {
   int shard_stage_ = 0;
   std::uint64_t shard_key_ = 0;
   std::uint64_t shard_prefixes_ = 1;
-  bool other_shard_ = false;
   std::uint64_t executions_ = 0;
   bool started_ = false;
   bool exhausted_ = false;
-  std::string stop_reason_;
 };
 
 }  // namespace harness

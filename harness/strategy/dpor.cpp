@@ -89,7 +89,7 @@ bool DporStrategy::begin_execution() {
   return true;
 }
 
-std::optional<FiberId> DporStrategy::choose_fiber(const SchedulingChoice& choice) {
+Answer<FiberId> DporStrategy::choose_fiber(const SchedulingChoice& choice) {
   if (depth_ < path_.size()) {
     const Node& node = path_[depth_];
     if (node.data || node.enabled != choice.runnable || node.current != choice.current) {
@@ -97,7 +97,7 @@ std::optional<FiberId> DporStrategy::choose_fiber(const SchedulingChoice& choice
           "the program is not deterministic: at step {} the runnable set differs from an earlier run with the same "
           "choices",
           choice.step);
-      return std::nullopt;
+      return current_stop();
     }
     return node.chosen;
   }
@@ -114,7 +114,7 @@ std::optional<FiberId> DporStrategy::choose_fiber(const SchedulingChoice& choice
   if (!chosen) {
     pruned_ = true;  // every enabled fiber is asleep: only equivalent schedules remain
     stop_reason_ = "sleep-set blocked";
-    return std::nullopt;
+    return current_stop();
   }
   node.chosen = *chosen;
   node.backtrack = bit(*chosen);
@@ -123,7 +123,7 @@ std::optional<FiberId> DporStrategy::choose_fiber(const SchedulingChoice& choice
   return *chosen;
 }
 
-std::optional<std::uint64_t> DporStrategy::choose_data(const DataChoice& choice) {
+Answer<std::uint64_t> DporStrategy::choose_data(const DataChoice& choice) {
   if (depth_ == path_.size()) {
     Node node;
     node.data = true;
@@ -135,13 +135,13 @@ std::optional<std::uint64_t> DporStrategy::choose_data(const DataChoice& choice)
     stop_reason_ = fmt::format("the program is not deterministic: after {} steps it asks for a {} choice an earlier "
                                "run did not",
                                choice.after_steps, choice.label);
-    return std::nullopt;
+    return current_stop();
   }
   ++depth_;
   return node.taken;
 }
 
-bool DporStrategy::observe_step(const StepView& step) {
+std::optional<Stop> DporStrategy::observe_step(const StepView& step) {
   const Access taken{step.operation->object, step.operation->access};
   if (depth_ == path_.size()) {
     // A forced step (one runnable fiber) at a new state.
@@ -153,7 +153,7 @@ bool DporStrategy::observe_step(const StepView& step) {
     if (contains(sleeping(node.sleep), step.fiber)) {
       pruned_ = true;
       stop_reason_ = "sleep-set blocked";
-      return false;
+      return current_stop();
     }
     node.chosen = step.fiber;
     node.backtrack = node.done = bit(step.fiber);
@@ -164,7 +164,7 @@ bool DporStrategy::observe_step(const StepView& step) {
     stop_reason_ = fmt::format("the program is not deterministic: step {} differs from an earlier run with the same "
                                "choices",
                                step.step);
-    return false;
+    return current_stop();
   }
   preemptions_ = node.preemptions + (node.current && step.fiber != *node.current ? 1 : 0);
   if (depth_ < replay_boundary_) {
@@ -173,7 +173,7 @@ bool DporStrategy::observe_step(const StepView& step) {
     // prefix leaves behind.
     if (path_[replay_boundary_].data) child_sleep(node, taken, next_sleep_);
     ++depth_;
-    return true;
+    return std::nullopt;
   }
 
   const auto& previous = last_of_fiber_[index(step.fiber)];
@@ -197,7 +197,7 @@ bool DporStrategy::observe_step(const StepView& step) {
   last_of_fiber_[index(step.fiber)] = j;
   child_sleep(node, taken, next_sleep_);
   ++depth_;
-  return true;
+  return std::nullopt;
 }
 
 void DporStrategy::detect_races(std::size_t j) {
@@ -308,11 +308,12 @@ void DporStrategy::child_sleep(const Node& node, const Access& taken, Sleepers& 
     if (s.fiber != node.chosen && contains(node.done, s.fiber) && !dependent(s.next, taken)) next.push_back(s);
 }
 
-std::optional<std::string> DporStrategy::end_execution(const Outcome& outcome) {
+std::optional<Stop> DporStrategy::end_execution(const Outcome& outcome) {
   if (outcome.kind == OutcomeKind::kDivergence || outcome.kind == OutcomeKind::kPruned || depth_ >= path_.size())
     return std::nullopt;
   path_.resize(depth_);
-  return std::string("the program is not deterministic: this run ended before an earlier run with the same choices");
+  return Stop{StopKind::kDivergence,
+              "the program is not deterministic: this run ended before an earlier run with the same choices"};
 }
 
 Provenance DporStrategy::provenance() const {

@@ -51,20 +51,19 @@ struct DporSettings {
   std::uint64_t max_executions = UINT64_MAX;
 };
 
-class DporStrategy final : public Strategy {
+class DporStrategy final : public Strategy, private StepObserver {
  public:
   explicit DporStrategy(DporSettings settings = {}) : settings_(settings) {}
 
   bool begin_execution() override;
-  std::optional<FiberId> choose_fiber(const SchedulingChoice& choice) override;
-  std::optional<std::uint64_t> choose_data(const DataChoice& choice) override;
-  std::optional<std::string> end_execution(const Outcome& outcome) override;
-  bool wants_steps() const override { return true; }
-  bool observe_step(const StepView& step) override;
-  std::string stop_reason() const override { return stop_reason_; }
-  bool pruned() const override { return pruned_; }
-  bool exhausted() const override { return exhausted_; }
+  Answer<FiberId> choose_fiber(const SchedulingChoice& choice) override;
+  Answer<std::uint64_t> choose_data(const DataChoice& choice) override;
+  std::optional<Stop> end_execution(const Outcome& outcome) override;
+  Position position() const override { return Position{exhausted_, {}, std::nullopt}; }
   Provenance provenance() const override;
+  /// Records every step's access: races are found from them.
+  StepObserver* step_observer() override { return this; }
+  bool exhausted() const { return exhausted_; }
 
  private:
   /// What dependency needs of an operation.
@@ -119,6 +118,9 @@ class DporStrategy final : public Strategy {
   static void child_sleep(const Node& node, const Access& taken, Sleepers& next);
   std::optional<FiberId> pick(Node& node) const;
   bool within_bound(const Node& node, FiberId fiber) const;
+  std::optional<Stop> observe_step(const StepView& step) override;
+  /// The stop just decided: pruned_ says redundant, else a divergence.
+  Stop current_stop() const { return Stop{pruned_ ? StopKind::kRedundant : StopKind::kDivergence, stop_reason_}; }
 
   DporSettings settings_;
   std::vector<Node> path_;

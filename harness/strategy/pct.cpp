@@ -51,7 +51,7 @@ void PctStrategy::admit_new_fibers(FiberSet runnable) {
   }
 }
 
-std::optional<FiberId> PctStrategy::choose_fiber(const SchedulingChoice& choice) {
+Answer<FiberId> PctStrategy::choose_fiber(const SchedulingChoice& choice) {
   admit_new_fibers(choice.runnable);
   auto highest = std::find_if(order_.begin(), order_.end(), [&](FiberId f) { return contains(choice.runnable, f); });
   // A change point demotes the fiber that would run now; it drops to the top
@@ -71,13 +71,13 @@ std::optional<FiberId> PctStrategy::choose_fiber(const SchedulingChoice& choice)
   return *highest;
 }
 
-std::optional<std::uint64_t> PctStrategy::choose_data(const DataChoice& choice) {
+Answer<std::uint64_t> PctStrategy::choose_data(const DataChoice& choice) {
   return rng_.below(choice.options);
 }
 
-std::optional<std::string> PctStrategy::end_execution(const Outcome&) {
+std::optional<Stop> PctStrategy::end_execution(const Outcome&) {
   if (counted_) return std::nullopt;
-  return std::string(kOtherShard);  // a calibration run of another part
+  return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};  // a calibration run of another part
 }
 
 Provenance PctStrategy::provenance() const {

@@ -38,13 +38,13 @@ class PctStrategy final : public Strategy {
   PctStrategy(std::uint64_t seed, std::uint64_t executions, std::uint32_t depth, Shard shard = {});
 
   bool begin_execution() override;
-  std::optional<FiberId> choose_fiber(const SchedulingChoice& choice) override;
-  std::optional<std::uint64_t> choose_data(const DataChoice& choice) override;
+  Answer<FiberId> choose_fiber(const SchedulingChoice& choice) override;
+  Answer<std::uint64_t> choose_data(const DataChoice& choice) override;
+  /// A calibration run of another part stops as kOtherShard: it is not counted here.
+  std::optional<Stop> end_execution(const Outcome& outcome) override;
+  Position position() const override { return Position{false, {current_}, current_}; }
   Provenance provenance() const override;
-  std::optional<std::string> end_execution(const Outcome& outcome) override;
-  bool pruned() const override { return !counted_; }
-  std::vector<std::uint64_t> order_key() const override { return {current_}; }
-  std::optional<std::uint64_t> execution_number() const override { return current_; }
+  StepObserver* step_observer() override { return nullptr; }
 
   /// Executions over which k is learnt before it is fixed.
   static constexpr std::uint64_t kCalibration = 16;

@@ -18,11 +18,11 @@ bool RandomWalkStrategy::begin_execution() {
   return true;
 }
 
-std::optional<FiberId> RandomWalkStrategy::choose_fiber(const SchedulingChoice& choice) {
+Answer<FiberId> RandomWalkStrategy::choose_fiber(const SchedulingChoice& choice) {
   return nth_member(choice.runnable, rng_.below(static_cast<std::uint64_t>(std::popcount(choice.runnable))));
 }
 
-std::optional<std::uint64_t> RandomWalkStrategy::choose_data(const DataChoice& choice) {
+Answer<std::uint64_t> RandomWalkStrategy::choose_data(const DataChoice& choice) {
   return rng_.below(choice.options);
 }
 

@@ -22,11 +22,12 @@ class RandomWalkStrategy final : public Strategy {
       : seed_(seed), executions_(executions), shard_(shard), next_(shard.index + shard.count * shard.thread) {}
 
   bool begin_execution() override;
-  std::optional<FiberId> choose_fiber(const SchedulingChoice& choice) override;
-  std::optional<std::uint64_t> choose_data(const DataChoice& choice) override;
+  Answer<FiberId> choose_fiber(const SchedulingChoice& choice) override;
+  Answer<std::uint64_t> choose_data(const DataChoice& choice) override;
+  std::optional<Stop> end_execution(const Outcome&) override { return std::nullopt; }
+  Position position() const override { return Position{false, {current_}, current_}; }
   Provenance provenance() const override;
-  std::vector<std::uint64_t> order_key() const override { return {current_}; }
-  std::optional<std::uint64_t> execution_number() const override { return current_; }
+  StepObserver* step_observer() override { return nullptr; }
 
  private:
   std::uint64_t seed_;

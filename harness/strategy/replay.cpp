@@ -43,44 +43,44 @@ const Decision* ReplayStrategy::next_decision(Decision::Kind kind, std::uint64_t
   return &decision;
 }
 
-std::optional<FiberId> ReplayStrategy::choose_fiber(const SchedulingChoice& choice) {
+Answer<FiberId> ReplayStrategy::choose_fiber(const SchedulingChoice& choice) {
   const Decision* decision = next_decision(Decision::Kind::kSchedule, choice.step, "scheduling");
-  if (decision == nullptr) return std::nullopt;
+  if (decision == nullptr) return diverged(stop_reason_);
   if (decision->step != choice.step || decision->options != choice.runnable) {
     stop_reason_ = fmt::format("diverged from trace at step {}: the trace chose among {} at step {}, "
                                "this run chooses among {}",
                                choice.step, format_fiber_set(decision->options), decision->step,
                                format_fiber_set(choice.runnable));
-    return std::nullopt;
+    return diverged(stop_reason_);
   }
   return FiberId{static_cast<std::uint32_t>(decision->value)};
 }
 
-std::optional<std::uint64_t> ReplayStrategy::choose_data(const DataChoice& choice) {
+Answer<std::uint64_t> ReplayStrategy::choose_data(const DataChoice& choice) {
   const Decision* decision = next_decision(Decision::Kind::kData, choice.after_steps, "data");
-  if (decision == nullptr) return std::nullopt;
+  if (decision == nullptr) return diverged(stop_reason_);
   if (decision->step != choice.after_steps || decision->options != choice.options || decision->label != choice.label) {
     stop_reason_ = fmt::format("diverged from trace after {} steps: the trace drew {} from {} options "
                                "after {} steps, this run asks for {} from {} options",
                                choice.after_steps, decision->label, decision->options, decision->step, choice.label,
                                choice.options);
-    return std::nullopt;
+    return diverged(stop_reason_);
   }
   return decision->value;
 }
 
-std::optional<std::string> ReplayStrategy::end_execution(const Outcome& outcome) {
+std::optional<Stop> ReplayStrategy::end_execution(const Outcome& outcome) {
   if (outcome.kind == OutcomeKind::kDivergence) return std::nullopt;
   if (!events_.empty() && steps_seen_ < events_.size())
-    return fmt::format("diverged from trace at step {}: the run ended ({}) where the trace goes on to step {}",
-                       steps_seen_, describe(outcome), events_.size() - 1);
+    return diverged(fmt::format("diverged from trace at step {}: the run ended ({}) where the trace goes on to step {}",
+                       steps_seen_, describe(outcome), events_.size() - 1));
   if (next_ < decisions_.size())
-    return fmt::format("diverged from trace: the run ended ({}) with {} of the trace's {} decisions unused",
-                       describe(outcome), decisions_.size() - next_, decisions_.size());
+    return diverged(fmt::format("diverged from trace: the run ended ({}) with {} of the trace's {} decisions unused",
+                       describe(outcome), decisions_.size() - next_, decisions_.size()));
   return std::nullopt;
 }
 
-bool ReplayStrategy::observe_step(const StepView& step) {
+std::optional<Stop> ReplayStrategy::observe_step(const StepView& step) {
   steps_seen_ = step.step + 1;
   const Operation& operation = *step.operation;
   auto describe = [](std::uint32_t fiber, std::string_view label, ObjectId object, AccessKind access,
@@ -95,7 +95,7 @@ bool ReplayStrategy::observe_step(const StepView& step) {
     stop_reason_ = fmt::format("diverged from trace at step {}: the trace ends after {} steps, this run goes on "
                                "with {}",
                                step.step, events_.size(), found);
-    return false;
+    return diverged(stop_reason_);
   }
   const Event& expected = events_[step.step];
   if (expected.fiber != step.fiber || expected.label != operation.label || expected.object != operation.object ||
@@ -104,9 +104,9 @@ bool ReplayStrategy::observe_step(const StepView& step) {
                                describe(index(expected.fiber), expected.label, expected.object, expected.access,
                                         expected.runnable),
                                found);
-    return false;
+    return diverged(stop_reason_);
   }
-  return true;
+  return std::nullopt;
 }
 
 }  // namespace harness

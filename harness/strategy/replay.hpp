@@ -15,22 +15,24 @@
 
 namespace harness {
 
-class ReplayStrategy final : public Strategy {
+class ReplayStrategy final : public Strategy, private StepObserver {
  public:
   /// REQUIRES: both vectors outlive the strategy. `events` may be empty
   /// (then only the decisions are followed and checked).
   ReplayStrategy(const std::vector<Decision>& decisions, const std::vector<Event>& events, Provenance provenance);
 
   bool begin_execution() override;
-  std::optional<FiberId> choose_fiber(const SchedulingChoice& choice) override;
-  std::optional<std::uint64_t> choose_data(const DataChoice& choice) override;
-  std::optional<std::string> end_execution(const Outcome& outcome) override;
-  bool wants_steps() const override { return !events_.empty(); }
-  bool observe_step(const StepView& step) override;
-  std::string stop_reason() const override { return stop_reason_; }
+  Answer<FiberId> choose_fiber(const SchedulingChoice& choice) override;
+  Answer<std::uint64_t> choose_data(const DataChoice& choice) override;
+  std::optional<Stop> end_execution(const Outcome& outcome) override;
+  Position position() const override { return Position{}; }
   Provenance provenance() const override { return provenance_; }
+  /// Checks every step against the trace's log, when it has one.
+  StepObserver* step_observer() override { return events_.empty() ? nullptr : this; }
 
  private:
+  std::optional<Stop> observe_step(const StepView& step) override;
+  static Stop diverged(std::string reason) { return Stop{StopKind::kDivergence, std::move(reason)}; }
   const Decision* next_decision(Decision::Kind kind, std::uint64_t step, const char* what);
 
   const std::vector<Decision>& decisions_;

@@ -4,8 +4,13 @@
 //   begin_execution()            -> false ends the exploration
 //   { choose_fiber() | choose_data() | observe_step() }*   in program order
 //   end_execution(outcome)
+//   position()                   -> exhausted? where does this run sort?
 // choose_fiber is called only when at least two fibers are runnable (a forced
-// step is no choice), choose_data only when there are at least two values.
+// step is no choice), choose_data only when there are at least two values;
+// each returns a choice or a typed Stop, the only way to stop a run.
+// observe_step goes to the strategy's StepObserver, if it has one; other
+// observers (a tool listing points) are passed to the engine beside the
+// strategy, never by wrapping it.
 // A strategy sees candidates and their pending operations, never a fiber.
 #pragma once
 
@@ -14,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "harness/ids.hpp"
@@ -60,51 +66,107 @@ struct Shard {
   std::uint32_t threads = 1;
 };
 
-/// The stop reason of an execution that belongs to another shard; such
-/// executions end as kPruned and are not counted at all.
-inline constexpr std::string_view kOtherShard = "belongs to another shard";
+/// The reason given with StopKind::kOtherShard.
+inline constexpr std::string_view kOtherShardReason = "belongs to another shard";
 
 /// Settings that produced a trace, in the order a trace header lists them.
 using Provenance = std::vector<std::pair<std::string, std::string>>;
 
+/// Why a strategy ends an execution early. The kind decides how the
+/// exploration counts it; the reason is for people.
+enum class StopKind : unsigned char {
+  /// Partial-order reduction: the run can only repeat what was explored
+  /// (sleep-set blocked). Counted apart as pruned, in no outcome class.
+  kRedundant,
+  /// The run belongs to another shard or thread: not counted at all.
+  kOtherShard,
+  /// The program did not do what the strategy expected (a replay that left
+  /// its trace, nondeterminism dfs noticed): the outcome is kDivergence.
+  kDivergence,
+};
+struct Stop {
+  StopKind kind = StopKind::kDivergence;
+  std::string reason;
+};
+
+/// A strategy's answer to a choice: the value chosen, or a stop.
+template <class T>
+class Answer {
+ public:
+  Answer(T value) : answer_(std::move(value)) {}  // NOLINT: implicit on purpose, `return fiber;`
+  Answer(Stop stop) : answer_(std::move(stop)) {}  // NOLINT: `return Stop{…};`
+  bool chosen() const { return answer_.index() == 0; }
+  const T& value() const { return std::get<0>(answer_); }
+  const Stop& stop() const { return std::get<1>(answer_); }
+
+ private:
+  std::variant<T, Stop> answer_;
+};
+
+/// Where an exploration stands, asked after an execution.
+struct Position {
+  /// The strategy has run every execution there is (dfs, dpor).
+  bool exhausted = false;
+  /// Orders the execution just run among all the executions of the
+  /// unsharded strategy (dfs: the alternatives taken; random, pct: its
+  /// number). Merging shards or threads keeps, per outcome class, the
+  /// execution with the smallest key: the one an unsharded run meets first.
+  std::vector<std::uint64_t> order_key;
+  /// The execution's number in the unsharded run, where that identifies it
+  /// (random, pct: it seeds the execution); nullopt for dfs.
+  std::optional<std::uint64_t> execution_number;
+};
+
+/// Sees every step before it is taken (a replay checks it against its log,
+/// partial-order reduction records its accesses). A stop ends the execution.
+class StepObserver {
+ public:
+  virtual ~StepObserver() = default;
+  virtual std::optional<Stop> observe_step(const StepView& step) = 0;
+};
+
+/// Every method is pure: a strategy says what it does at each one, and a
+/// wrapper derives from ForwardingStrategy, so no call can be forgotten.
 class Strategy {
  public:
   virtual ~Strategy() = default;
 
   /// Prepares the next execution; false when there is nothing left to run.
   virtual bool begin_execution() = 0;
-  /// A member of choice.runnable, or nullopt to stop the execution (a replay
-  /// that diverged); stop_reason() then says why.
-  virtual std::optional<FiberId> choose_fiber(const SchedulingChoice& choice) = 0;
-  /// A value below choice.options, or nullopt to stop (see choose_fiber).
-  virtual std::optional<std::uint64_t> choose_data(const DataChoice& choice) = 0;
-  /// A message if the execution, seen whole, contradicts what the strategy
-  /// expected (a replay that ended early, a dfs prefix that was not followed):
-  /// the engine then turns the outcome into kDivergence.
-  virtual std::optional<std::string> end_execution(const Outcome& /*outcome*/) { return std::nullopt; }
-
-  /// Strategies that check every step (replay) return true; the engine
-  /// then calls observe_step before each step is taken.
-  virtual bool wants_steps() const { return false; }
-  /// False stops the execution; stop_reason() says why.
-  virtual bool observe_step(const StepView& /*step*/) { return true; }
-  virtual std::string stop_reason() const { return {}; }
-  /// After a stop: true when the strategy pruned the execution (nothing new
-  /// can follow), rather than detecting a divergence.
-  virtual bool pruned() const { return false; }
-
-  /// True once the strategy has run every execution there is (dfs only).
-  virtual bool exhausted() const { return false; }
-  /// Orders the execution just run among all the executions of the
-  /// unsharded strategy (dfs: the alternatives taken; random, pct: its
-  /// number). Merging shards or threads keeps, per outcome class, the
-  /// execution with the smallest key: the one an unsharded run meets first.
-  virtual std::vector<std::uint64_t> order_key() const { return {}; }
-  /// The execution's number in the unsharded run, where that identifies it
-  /// (random, pct: it seeds the execution); nullopt for dfs.
-  virtual std::optional<std::uint64_t> execution_number() const { return std::nullopt; }
+  /// A member of choice.runnable, or a stop.
+  virtual Answer<FiberId> choose_fiber(const SchedulingChoice& choice) = 0;
+  /// A value below choice.options, or a stop.
+  virtual Answer<std::uint64_t> choose_data(const DataChoice& choice) = 0;
+  /// The execution seen whole: a stop if it contradicts what the strategy
+  /// expected (a replay that ended early, a dfs prefix not followed) or does
+  /// not count here (a calibration run of another shard).
+  virtual std::optional<Stop> end_execution(const Outcome& outcome) = 0;
+  /// After an execution: exhausted, order key, execution number.
+  virtual Position position() const = 0;
   /// Name and settings, for trace headers and reports.
   virtual Provenance provenance() const = 0;
+  /// The strategy's own step observer (replay, dpor), or null: then the
+  /// engine does not build a step view at all.
+  virtual StepObserver* step_observer() = 0;
+};
+
+/// Forwards every call to another strategy; wrappers override what they add.
+class ForwardingStrategy : public Strategy {
+ public:
+  explicit ForwardingStrategy(Strategy& inner) : inner_(inner) {}
+  bool begin_execution() override { return inner_.begin_execution(); }
+  Answer<FiberId> choose_fiber(const SchedulingChoice& choice) override { return inner_.choose_fiber(choice); }
+  Answer<std::uint64_t> choose_data(const DataChoice& choice) override { return inner_.choose_data(choice); }
+  std::optional<Stop> end_execution(const Outcome& outcome) override { return inner_.end_execution(outcome); }
+  Position position() const override { return inner_.position(); }
+  Provenance provenance() const override { return inner_.provenance(); }
+  StepObserver* step_observer() override { return inner_.step_observer(); }
+
+ protected:
+  Strategy& inner() { return inner_; }
+
+ private:
+  Strategy& inner_;
 };
 
 }  // namespace harness

@@ -13,7 +13,8 @@ GoMap::GoMap(GoMapOptions options)
     : options_(std::move(options)),
       nil_(options_.nil),
       ref_("gomap", options_.name),
-      fastrand_(0x6f72616e64ull ^ options_.hash_seed) {
+      fastrand_(0x6f72616e64ull ^ options_.hash_seed),
+      heap_(options_.name) {
   h_.hash0 = options_.hash_seed;
   h_.B = options_.B;
   if (!nil_ && h_.B > 0) {
@@ -43,15 +44,6 @@ void GoMap::note_flags(std::string_view what, std::uint8_t flags) {
   if (harness::recording()) harness::note(fmt::format("{} flags={}", what, flags));
 }
 
-void GoMap::nil_dereference() {
-  harness::panic("runtime error: invalid memory address or nil pointer dereference");
-}
-
-goruntime::bmap* GoMap::bucket_at(goruntime::bmap* array, std::uint64_t index) const {
-  if (array == nullptr) nil_dereference();
-  return array + index;
-}
-
 // SET: h.flags ^= hashWriting, a plain load then a plain store.
 void GoMap::set_writing(std::string_view load_label, std::string_view store_label) {
   step(load_label, AccessKind::kRead);
@@ -77,13 +69,13 @@ void GoMap::recheck_and_clear_writing(std::string_view recheck_label, std::strin
 }
 
 // The bucket a lookup reads: the old one while it is not yet evacuated.
-goruntime::bmap* GoMap::lookup_bucket(std::uint64_t hash) const {
+goruntime::bptr GoMap::lookup_bucket(std::uint64_t hash) const {
   std::uint64_t m = bucketMask(h_.B);
-  bmap* b = bucket_at(h_.buckets, hash & m);
-  if (bmap* old = h_.oldbuckets; old != nullptr) {
+  bptr b = h_.buckets.plus(hash & m);
+  if (const bptr old = h_.oldbuckets; !old.nil()) {
     if (!sameSize()) m >>= 1;  // there used to be half as many buckets
-    bmap* oldb = old + (hash & m);
-    if (!evacuated(oldb)) b = oldb;
+    const bptr oldb = old.plus(hash & m);
+    if (!evacuated(heap_.at(oldb, "mapaccess"))) b = oldb;
   }
   return b;
 }
@@ -96,16 +88,19 @@ std::optional<Value> GoMap::mapaccess(Key key) {
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map read and map write");
   const std::uint64_t hash = hash_key(key, h_.hash0);
   const std::uint8_t top = tophash(hash);
-  for (bmap* b = lookup_bucket(hash); b != nullptr; b = b->overflow) {
+  ChainGuard guard(heap_, "mapaccess");
+  for (bptr p = lookup_bucket(hash); !p.nil(); p = heap_.at(p, "mapaccess").overflow) {
+    guard.hop();
     step("mapaccess.probe", AccessKind::kRead);
+    const bmap& b = heap_.at(p, "mapaccess");
     for (int i = 0; i < bucketCnt; ++i) {
-      if (b->tophash[i] != top) {
-        if (b->tophash[i] == emptyRest) return std::nullopt;
+      if (b.tophash[i] != top) {
+        if (b.tophash[i] == emptyRest) return std::nullopt;
         continue;
       }
-      if (b->keys[i] == key) {
-        if (harness::recording()) harness::note(fmt::format("found key {} = {}", key, b->elems[i]));
-        return b->elems[i];
+      if (b.keys[i] == key) {
+        if (harness::recording()) harness::note(fmt::format("found key {} = {}", key, b.elems[i]));
+        return b.elems[i];
       }
     }
   }
@@ -123,57 +118,63 @@ void GoMap::mapassign(Key key, Value value) {
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map writes");
   const std::uint64_t hash = hash_key(key, h_.hash0);
   set_writing("mapassign.set-writing.load", "mapassign.set-writing.store");
-  if (h_.buckets == nullptr) {
-    auto [buckets, next] = makeBucketArray(0);
-    h_.buckets = buckets;
-    h_.nextOverflow = next;
+  if (h_.buckets.nil()) {
+    // h.buckets = newobject(t.bucket): the first bucket of a map made
+    // without a size hint is allocated here, with hashWriting set, and the
+    // allocation can park this goroutine (even with GOMAXPROCS=1).
+    alloc_point("mapassign.newobject");
+    h_.buckets = heap_.alloc(1);
   }
 
-  bmap* insertb = nullptr;
+  bptr insertb;
   int inserti = 0;
-  bmap* elem_bucket = nullptr;  // where the value goes
+  bptr elem_bucket;  // where the value goes
   int elem_index = 0;
   for (;;) {  // again:
     const std::uint64_t bucket = hash & bucketMask(h_.B);
     if (growing()) growWork(bucket);
-    bmap* b = bucket_at(h_.buckets, bucket);
+    bptr b = h_.buckets.plus(bucket);
     const std::uint8_t top = tophash(hash);
-    insertb = nullptr;
+    insertb = nilBucket;
+    ChainGuard guard(heap_, "mapassign");
     for (;;) {  // bucketloop
+      guard.hop();
       // Read-modify-write: the step that ends the probe may go on to chain a
       // preallocated overflow bucket or mark a same-size growth.
       step("mapassign.probe", AccessKind::kRmw);
+      const bmap& probed = heap_.at(b, "mapassign");
       bool stop = false;
       for (int i = 0; i < bucketCnt && !stop; ++i) {
-        if (b->tophash[i] != top) {
-          if (isEmpty(b->tophash[i]) && insertb == nullptr) {
+        if (probed.tophash[i] != top) {
+          if (isEmpty(probed.tophash[i]) && insertb.nil()) {
             insertb = b;
             inserti = i;
           }
-          if (b->tophash[i] == emptyRest) stop = true;
+          if (probed.tophash[i] == emptyRest) stop = true;
           continue;
         }
-        if (b->keys[i] != key) continue;
+        if (probed.keys[i] != key) continue;
         elem_bucket = b;  // already there: overwrite (done:)
         elem_index = i;
         stop = true;
       }
-      if (stop || b->overflow == nullptr) break;
-      b = b->overflow;
+      if (stop || probed.overflow.nil()) break;
+      b = probed.overflow;
     }
-    if (elem_bucket != nullptr) break;
+    if (!elem_bucket.nil()) break;
     // Not found. Grow if this insert would overload the map.
     if (!growing() && (overLoadFactor(h_.count + 1, h_.B) || tooManyOverflowBuckets(h_.noverflow, h_.B))) {
       hashGrow();
       continue;  // goto again: the table changed
     }
-    if (insertb == nullptr) {  // every slot is full: chain a new bucket
+    if (insertb.nil()) {  // every slot is full: chain a new bucket
       insertb = newoverflow(b);
       inserti = 0;
     }
     step("mapassign.insert", AccessKind::kWrite);
-    insertb->keys[inserti] = key;
-    insertb->tophash[inserti] = top;
+    bmap& inserted = heap_.at(insertb, "mapassign");
+    inserted.keys[inserti] = key;
+    inserted.tophash[inserti] = top;
     ++h_.count;
     if (harness::recording()) harness::note(fmt::format("key {} in slot {}, count={}", key, inserti, h_.count));
     elem_bucket = insertb;
@@ -185,7 +186,7 @@ void GoMap::mapassign(Key key, Value value) {
   // Compiled code stores the value through the returned pointer, after the
   // writing flag is already clear.
   step("mapassign.store-elem", AccessKind::kWrite);
-  elem_bucket->elems[elem_index] = value;
+  heap_.at(elem_bucket, "mapassign").elems[elem_index] = value;
   if (harness::recording()) harness::note(fmt::format("m[{}] = {}", key, value));
 }
 
@@ -200,43 +201,48 @@ void GoMap::mapdelete(Key key) {
 
   const std::uint64_t bucket = hash & bucketMask(h_.B);
   if (growing()) growWork(bucket);
-  bmap* const borig = bucket_at(h_.buckets, bucket);
+  const bptr borig = h_.buckets.plus(bucket);
   const std::uint8_t top = tophash(hash);
   bool done = false;
-  for (bmap* b = borig; b != nullptr && !done; b = b->overflow) {
+  ChainGuard guard(heap_, "mapdelete");
+  for (bptr p = borig; !p.nil() && !done; p = heap_.at(p, "mapdelete").overflow) {
+    guard.hop();
     step("mapdelete.probe", AccessKind::kRead);
     for (int i = 0; i < bucketCnt; ++i) {
-      if (b->tophash[i] != top) {
-        if (b->tophash[i] == emptyRest) {
+      const bmap& b = heap_.at(p, "mapdelete");
+      if (b.tophash[i] != top) {
+        if (b.tophash[i] == emptyRest) {
           done = true;
           break;
         }
         continue;
       }
-      if (b->keys[i] != key) continue;
+      if (b.keys[i] != key) continue;
       step("mapdelete.remove", AccessKind::kWrite);
-      b->keys[i] = 0;
-      b->elems[i] = 0;
-      b->tophash[i] = emptyOne;
+      bmap& removed = heap_.at(p, "mapdelete");
+      removed.keys[i] = 0;
+      removed.elems[i] = 0;
+      removed.tophash[i] = emptyOne;
       // If the slot now ends a run of empties, turn the run into emptyRest.
-      const bool last_in_use = i == bucketCnt - 1
-                                   ? (b->overflow == nullptr || b->overflow->tophash[0] == emptyRest)
-                                   : b->tophash[i + 1] == emptyRest;
+      const bool last_in_use = i == bucketCnt - 1 ? (removed.overflow.nil() ||
+                                                      heap_.at(removed.overflow, "mapdelete").tophash[0] == emptyRest)
+                                                   : removed.tophash[i + 1] == emptyRest;
       if (last_in_use) {
-        bmap* cur = b;
+        bptr cur = p;
         int j = i;
         for (;;) {
-          cur->tophash[j] = emptyRest;
+          heap_.at(cur, "mapdelete").tophash[j] = emptyRest;
           if (j == 0) {
             if (cur == borig) break;  // beginning of the chain
-            bmap* c = cur;            // find the previous bucket
-            for (cur = borig; cur->overflow != c; cur = cur->overflow) {
-            }
+            const bptr c = cur;       // find the previous bucket
+            ChainGuard back(heap_, "mapdelete");
+            for (cur = borig; heap_.at(cur, "mapdelete").overflow != c; cur = heap_.at(cur, "mapdelete").overflow)
+              back.hop();
             j = bucketCnt - 1;
           } else {
             --j;
           }
-          if (cur->tophash[j] != emptyOne) break;
+          if (heap_.at(cur, "mapdelete").tophash[j] != emptyOne) break;
         }
       }
       --h_.count;
@@ -258,16 +264,17 @@ void GoMap::mapclear() {
   set_writing("mapclear.set-writing.load", "mapclear.set-writing.store");
   step("mapclear.zero", AccessKind::kWrite);
   h_.flags &= static_cast<std::uint8_t>(~sameSizeGrow);
-  h_.oldbuckets = nullptr;
+  h_.oldbuckets = nilBucket;
   h_.nevacuate = 0;
   h_.noverflow = 0;
   h_.count = 0;
   h_.hash0 = static_cast<std::uint32_t>(fastrand_.next());
   // makeBucketArray(B, buckets): zero the array in place (an iterator that
-  // holds it sees the zeroes), keep B.
+  // holds it sees the zeroes), keep B; h.extra is cleared first.
+  h_.nextOverflow = nilBucket;
   auto [buckets, next] = makeBucketArray(h_.B, h_.buckets);
   h_.buckets = buckets;
-  h_.nextOverflow = next;
+  if (!next.nil()) h_.nextOverflow = next;
   recheck_and_clear_writing("mapclear.recheck-writing", "mapclear.clear-writing.load", "mapclear.clear-writing.store");
 }
 

@@ -13,26 +13,46 @@
 //   CLEAR are two points each (".set-writing.load" then ".store"): two
 //   writers can both read 0 and both store 4, which is how Go misses an
 //   overlap. The re-check at the end of assign/delete is its own point.
-// - Bucket probes, the insert/delete of a slot, evacuation of one old
-//   bucket, and the value store that compiled code does after mapassign
-//   returns are points too: a racing goroutine can act between them, which
-//   is how silent corruption (a key lost, a wrong count) arises.
-// - *Allocation* points: makeBucketArray in hashGrow, and newoverflow when
-//   the preallocated pool is empty. Allocation can start a GC cycle and
-//   park the goroutine with hashWriting still set; with GOMAXPROCS=1
-//   (`single_processor`) these and the entry points are the only points,
-//   which is how real Go still dies with "concurrent map writes" there.
+// - Bucket probes, the insert/delete of a slot, and the value store that
+//   compiled code does after mapassign returns are points too: a racing
+//   goroutine can act between them, which is how silent corruption (a key
+//   lost, a wrong count) arises.
+// - Evacuation (growWork → evacuate) has two kinds of points: "evacuate",
+//   before the old bucket's evacuated() check (which reads tophash[0]), and
+//   "evacuate.bucket", before each bucket of the old chain is moved (its
+//   slots marked evacuatedX/Y/Empty and copied to the new array). That is the
+//   granularity at which Go's own throw can fire: two writers whose overlap
+//   the flag missed both pass the check on one old bucket, the first moves
+//   it, and the second meets a mark where it expects a key: "bad map state".
+// - *Allocation* points: the first bucket of a map made without a size hint
+//   (mapassign's `h.buckets = newobject(t.bucket)`), makeBucketArray in
+//   hashGrow, and newoverflow when the preallocated pool is empty.
+//   Allocation can start a GC cycle and park the goroutine with hashWriting
+//   still set; with GOMAXPROCS=1 (`single_processor`) these and the entry
+//   points are the only points, which is how real Go still dies with
+//   "concurrent map writes" there.
 //
-// Departures from Go, none of which changes an outcome:
+// Memory: every bucket lives in the map's checked Heap (heap.hpp) for the
+// whole execution, addressed by handles, as Go's GC keeps a stale array alive.
+// Each field of h is read where Go reads it (hashGrow reads B for the new
+// array's size before its allocation point and again after it), so racing
+// writers can leave B and the arrays out of step, as in Go. An access that
+// real Go would make through a stale pointer reads the stale storage; through
+// nil it is Go's nil-dereference panic (recoverable); past the end of an
+// allocation it ends the execution as `corruption`. Nothing in the model can
+// touch memory outside its own storage, under any schedule.
+//
+// Departures from Go, none of which changes an outcome class Go can show:
 // - fastrand (hash0 re-randomisation on emptying, incrnoverflow above B=15)
 //   is a deterministic per-map sequence seeded by hash_seed; the iterator's
 //   random start *is* a data choice (harness::choose), since it changes
 //   what a goroutine observes.
 // - Memory is never reused: old arrays and overflow buckets stay alive
-//   until the map is destroyed (Go's GC keeps them alive for iterators).
-// - A racy read of a pointer that another goroutine cleared (which crashes
-//   real Go with a nil dereference) raises the same recoverable run-time
-//   panic Go prints.
+//   until the map is destroyed (Go's GC keeps them alive while reachable).
+// - Where real Go would read past an allocation into whatever memory lies
+//   there, the model stops with `corruption` instead of guessing.
+// - An overflow chain that racing writers turned into a cycle (real Go loops
+//   for ever) ends the execution as `corruption`.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +63,7 @@
 
 #include "harness/harness.hpp"
 #include "harness/rng.hpp"
+#include "maps/go/heap.hpp"
 #include "maps/go/hmap.hpp"
 #include "maps/map.hpp"
 
@@ -84,7 +105,7 @@ class GoMap final : public ConcurrentMap {
 
   const goruntime::hmap& header() const { return h_; }
   bool is_nil() const { return nil_; }
-  bool growing() const { return h_.oldbuckets != nullptr; }
+  bool growing() const { return !h_.oldbuckets.nil(); }
 
  private:
   struct hiter;
@@ -102,15 +123,15 @@ class GoMap final : public ConcurrentMap {
                                  std::string_view store_label);
 
   // Lookups.
-  goruntime::bmap* lookup_bucket(std::uint64_t hash) const;
+  goruntime::bptr lookup_bucket(std::uint64_t hash) const;
   std::optional<std::pair<Key, Value>> mapaccessK(Key key) const;  // no point, no check (iterator use)
 
   // Growth (grow.cpp).
   /// 2^b buckets plus, for b >= 4, 2^(b-4) preallocated overflow buckets;
   /// returns the array and the first preallocated overflow bucket. With
-  /// `dirty` (an array this map made for the same b), zeroes and reuses it.
-  std::pair<goruntime::bmap*, goruntime::bmap*> makeBucketArray(std::uint8_t b, goruntime::bmap* dirty = nullptr);
-  goruntime::bmap* newoverflow(goruntime::bmap* b);
+  /// `dirty` (an allocation of the same size), zeroes and reuses it.
+  std::pair<goruntime::bptr, goruntime::bptr> makeBucketArray(std::uint8_t b, goruntime::bptr dirty = {});
+  goruntime::bptr newoverflow(goruntime::bptr b);
   void incrnoverflow();
   void hashGrow();
   void growWork(std::uint64_t bucket);
@@ -119,25 +140,20 @@ class GoMap final : public ConcurrentMap {
   std::uint64_t noldbuckets() const;
   std::uint64_t oldbucketmask() const { return noldbuckets() - 1; }
   bool sameSize() const { return (h_.flags & goruntime::sameSizeGrow) != 0; }
-  goruntime::bmap* bucket_at(goruntime::bmap* array, std::uint64_t index) const;
+
+  /// B and the arrays agree in size (invariants.cpp); else what is wrong.
+  std::optional<std::string> check_shape() const;
 
   // Iteration (iterate.cpp).
   bool mapiterinit(hiter& it);
   bool mapiternext(hiter& it);
-
-  [[noreturn]] static void nil_dereference();
 
   GoMapOptions options_;
   bool nil_;
   goruntime::hmap h_;
   harness::ObjectRef ref_;
   harness::Rng fastrand_;
-  struct BucketArray {
-    std::unique_ptr<goruntime::bmap[]> buckets;
-    std::size_t size;  ///< including preallocated overflow buckets
-  };
-  std::vector<BucketArray> arrays_;                    ///< every bucket array ever made
-  std::vector<std::unique_ptr<goruntime::bmap>> overflows_;   ///< every overflow bucket ever allocated
+  goruntime::Heap heap_;  ///< every bucket the map allocates, alive until the map is destroyed
 };
 
 }  // namespace maps

@@ -1,5 +1,7 @@
 // GoMap's growth: makeBucketArray, newoverflow, hashGrow, growWork,
-// evacuate, advanceEvacuationMark (reference §3-4).
+// evacuate, advanceEvacuationMark (reference §3-4). Every field of h is read
+// where Go reads it, so a growth that races another one misbehaves as Go's
+// would (through the checked heap, never outside the model's memory).
 #include <fmt/format.h>
 
 #include "maps/go/go_map.hpp"
@@ -9,27 +11,24 @@ namespace maps {
 using namespace goruntime;
 using harness::AccessKind;
 
-std::pair<bmap*, bmap*> GoMap::makeBucketArray(std::uint8_t b, bmap* dirty) {
+std::pair<bptr, bptr> GoMap::makeBucketArray(std::uint8_t b, bptr dirty) {
   const std::uint64_t base = bucketShift(b);
   std::uint64_t nbuckets = base;
   if (b >= 4) nbuckets += bucketShift(b - 4);  // preallocated overflow buckets
-  bmap* buckets = nullptr;
-  for (BucketArray& array : arrays_) {
-    if (dirty != nullptr && array.buckets.get() == dirty && array.size == nbuckets) {
-      for (std::size_t i = 0; i < array.size; ++i) dirty[i] = bmap{};
-      buckets = dirty;
-    }
+  bptr buckets;
+  if (!dirty.nil()) {
+    // memclr of nbuckets buckets from dirty, sized by the B read now.
+    heap_.zero(dirty, nbuckets, "makeBucketArray");  // whoever still holds it sees the zeroes
+    buckets = dirty;
+  } else {
+    buckets = heap_.alloc(nbuckets);
   }
-  if (buckets == nullptr) {
-    arrays_.push_back(BucketArray{std::make_unique<bmap[]>(nbuckets), nbuckets});
-    buckets = arrays_.back().buckets.get();
-  }
-  bmap* next = nullptr;
+  bptr next;
   if (base != nbuckets) {
-    next = buckets + base;
+    next = buckets.plus(base);
     // A non-nil overflow pointer on the last preallocated bucket marks the
     // end of the pool; the array base serves as that sentinel.
-    buckets[nbuckets - 1].overflow = buckets;
+    heap_.at(buckets.plus(nbuckets - 1), "makeBucketArray").overflow = buckets;
   }
   return {buckets, next};
 }
@@ -40,28 +39,30 @@ void GoMap::incrnoverflow() {
     ++h_.noverflow;
     return;
   }
-  const std::uint64_t mask = (std::uint64_t{1} << (h_.B - 15)) - 1;
-  if ((fastrand_.next() & mask) == 0) ++h_.noverflow;
+  // uint32(1)<<(h.B-15) - 1, where Go's shift past the width gives 0.
+  const int shift = h_.B - 15;
+  const std::uint32_t mask = shift >= 32 ? ~std::uint32_t{0} : (std::uint32_t{1} << shift) - 1;
+  if ((static_cast<std::uint32_t>(fastrand_.next()) & mask) == 0) ++h_.noverflow;
 }
 
-bmap* GoMap::newoverflow(bmap* b) {
-  bmap* ovf;
-  if (h_.nextOverflow != nullptr) {
+bptr GoMap::newoverflow(bptr b) {
+  bptr ovf;
+  if (!h_.nextOverflow.nil()) {
     ovf = h_.nextOverflow;
-    if (ovf->overflow == nullptr) {
-      h_.nextOverflow = ovf + 1;  // not the last preallocated bucket
+    bmap& pooled = heap_.at(ovf, "newoverflow");
+    if (pooled.overflow.nil()) {
+      h_.nextOverflow = ovf.plus(1);  // not the last preallocated bucket
     } else {
-      ovf->overflow = nullptr;  // the last one: clear the sentinel, pool empty
-      h_.nextOverflow = nullptr;
+      pooled.overflow = nilBucket;  // the last one: clear the sentinel, pool empty
+      h_.nextOverflow = nilBucket;
     }
   } else {
     // A real allocation: may start a GC cycle and park this goroutine.
     alloc_point("newoverflow.alloc");
-    overflows_.push_back(std::make_unique<bmap>());
-    ovf = overflows_.back().get();
+    ovf = heap_.alloc(1);
   }
   incrnoverflow();
-  b->overflow = ovf;
+  heap_.at(b, "newoverflow").overflow = ovf;
   return ovf;
 }
 
@@ -71,20 +72,23 @@ void GoMap::hashGrow() {
     bigger = 0;  // too many overflow buckets: compact at the same size
     h_.flags |= sameSizeGrow;
   }
-  bmap* old = h_.buckets;
-  // The new array is allocated with hashWriting set: a GC can park us here.
+  const bptr oldbuckets = h_.buckets;
+  // makeBucketArray(t, h.B+bigger, nil): B is read for the argument, then
+  // the allocation can start a GC cycle and park us with hashWriting set.
+  const auto newB = static_cast<std::uint8_t>(h_.B + bigger);
   alloc_point("hashGrow.makeBucketArray");
-  auto [newbuckets, nextOverflow] = makeBucketArray(static_cast<std::uint8_t>(h_.B + bigger));
+  auto [newbuckets, nextOverflow] = makeBucketArray(newB);
   std::uint8_t flags = h_.flags & static_cast<std::uint8_t>(~(iterator | oldIterator));
   if ((h_.flags & iterator) != 0) flags |= oldIterator;
-  // Commit the grow.
+  // Commit the grow. `h.B += bigger` reads B again: a writer that grew the
+  // map while we were parked leaves B and the new array out of step, as in Go.
   h_.B = static_cast<std::uint8_t>(h_.B + bigger);
   h_.flags = flags;
-  h_.oldbuckets = old;
+  h_.oldbuckets = oldbuckets;
   h_.buckets = newbuckets;
   h_.nevacuate = 0;
   h_.noverflow = 0;
-  h_.nextOverflow = nextOverflow;
+  if (!nextOverflow.nil()) h_.nextOverflow = nextOverflow;
   if (harness::recording())
     harness::note(fmt::format("{} growth to B={}", bigger ? "doubling" : "same-size", h_.B));
 }
@@ -102,43 +106,56 @@ void GoMap::growWork(std::uint64_t bucket) {
   if (growing()) evacuate(h_.nevacuate);
 }
 
+// Two kinds of points (see go_map.hpp): "evacuate" before the old bucket's
+// evacuated() check, and "evacuate.bucket" before each bucket of its chain is
+// moved. Two writers whose overlap Go missed can both pass the check; the
+// second then meets the first one's evacuation marks and throws "bad map
+// state", as Go 1.19 does.
 void GoMap::evacuate(std::uint64_t oldbucket) {
-  step("evacuate", AccessKind::kWrite);
-  bmap* b = bucket_at(h_.oldbuckets, oldbucket);  // null if another writer finished the growth
+  step("evacuate", AccessKind::kRmw);
+  bptr b = h_.oldbuckets.plus(oldbucket);  // nil if another writer finished the growth
   const std::uint64_t newbit = noldbuckets();
-  if (!evacuated(b)) {
+  const bool done = evacuated(heap_.at(b, "evacuate"));
+  if (harness::recording())
+    harness::note(fmt::format("old bucket {}: {}", oldbucket, done ? "already evacuated" : "not evacuated yet"));
+  if (!done) {
     struct Destination {
-      bmap* b;
+      bptr b;
       int i = 0;
     };
-    Destination xy[2] = {{bucket_at(h_.buckets, oldbucket)}, {nullptr}};
-    if (!sameSize()) xy[1].b = bucket_at(h_.buckets, oldbucket + newbit);
-    std::uint64_t moved = 0;
-    for (; b != nullptr; b = b->overflow) {
+    Destination xy[2] = {{h_.buckets.plus(oldbucket)}, {}};
+    if (!sameSize()) xy[1].b = h_.buckets.plus(oldbucket + newbit);
+    ChainGuard guard(heap_, "evacuate");
+    for (; !b.nil(); b = heap_.at(b, "evacuate").overflow) {
+      guard.hop();
+      step("evacuate.bucket", AccessKind::kRmw);
+      bmap& old = heap_.at(b, "evacuate");
+      int moved = 0;
       for (int i = 0; i < bucketCnt; ++i) {
-        const std::uint8_t top = b->tophash[i];
+        const std::uint8_t top = old.tophash[i];
         if (isEmpty(top)) {
-          b->tophash[i] = evacuatedEmpty;
+          old.tophash[i] = evacuatedEmpty;
           continue;
         }
         if (top < minTopHash) harness::fatal("bad map state");
         std::uint8_t useY = 0;
-        if (!sameSize() && (hash_key(b->keys[i], h_.hash0) & newbit) != 0) useY = 1;
-        b->tophash[i] = static_cast<std::uint8_t>(evacuatedX + useY);  // the durable evacuation record
+        if (!sameSize() && (hash_key(old.keys[i], h_.hash0) & newbit) != 0) useY = 1;
+        old.tophash[i] = static_cast<std::uint8_t>(evacuatedX + useY);  // the durable evacuation record
         Destination& dst = xy[useY];
         if (dst.i == bucketCnt) {
           dst.b = newoverflow(dst.b);
           dst.i = 0;
         }
-        dst.b->tophash[dst.i & (bucketCnt - 1)] = top;
-        dst.b->keys[dst.i & (bucketCnt - 1)] = b->keys[i];
-        dst.b->elems[dst.i & (bucketCnt - 1)] = b->elems[i];
+        bmap& to = heap_.at(dst.b, "evacuate");
+        to.tophash[dst.i & (bucketCnt - 1)] = top;
+        to.keys[dst.i & (bucketCnt - 1)] = old.keys[i];
+        to.elems[dst.i & (bucketCnt - 1)] = old.elems[i];
         ++dst.i;
         ++moved;
       }
+      if (harness::recording()) harness::note(fmt::format("{} entries moved", moved));
     }
     // Keys and elems hold no pointers, so Go leaves the old bucket as it is.
-    if (harness::recording()) harness::note(fmt::format("old bucket {}: {} entries moved", oldbucket, moved));
   }
   if (oldbucket == h_.nevacuate) advanceEvacuationMark(newbit);
 }
@@ -148,9 +165,10 @@ void GoMap::advanceEvacuationMark(std::uint64_t newbit) {
   // Scan at most 1024 buckets ahead, so a write stays O(1).
   std::uint64_t stop = h_.nevacuate + 1024;
   if (stop > newbit) stop = newbit;
-  while (h_.nevacuate != stop && evacuated(bucket_at(h_.oldbuckets, h_.nevacuate))) ++h_.nevacuate;
+  while (h_.nevacuate != stop && evacuated(heap_.at(h_.oldbuckets.plus(h_.nevacuate), "advanceEvacuationMark")))
+    ++h_.nevacuate;
   if (h_.nevacuate == newbit) {  // growth is done
-    h_.oldbuckets = nullptr;
+    h_.oldbuckets = nilBucket;
     h_.flags &= static_cast<std::uint8_t>(~sameSizeGrow);
   }
 }

@@ -42,11 +42,28 @@ inline constexpr std::uint8_t oldIterator = 2;   // an iterator may be using old
 inline constexpr std::uint8_t hashWriting = 4;   // a goroutine is writing to the map
 inline constexpr std::uint8_t sameSizeGrow = 8;  // the current growth keeps the bucket count
 
+/// A pointer to a bucket: an allocation of the map's Heap (0 is nil) and a
+/// bucket index inside it. Arithmetic is unchecked, as Go's add(); the Heap
+/// checks every dereference (heap.hpp).
+struct bptr {
+  std::uint32_t block = 0;
+  std::uint64_t index = 0;
+
+  bool nil() const { return block == 0; }
+  bptr plus(std::uint64_t n) const { return bptr{block, index + n}; }
+  friend bool operator==(const bptr&, const bptr&) = default;
+};
+inline constexpr bptr nilBucket{};
+
+/// Go's bucket size for map[int64]int64 (tophash, keys, elems, overflow):
+/// how far a bucket index reaches past a nil array, in bytes.
+inline constexpr std::uint64_t bucketSize = bucketCnt * (1 + 8 + 8) + 8;
+
 struct bmap {
   std::array<std::uint8_t, bucketCnt> tophash{};
   std::array<std::int64_t, bucketCnt> keys{};
   std::array<std::int64_t, bucketCnt> elems{};
-  bmap* overflow = nullptr;
+  bptr overflow;
 };
 
 struct hmap {
@@ -55,17 +72,19 @@ struct hmap {
   std::uint8_t B = 0;         // log2 of the bucket count
   std::uint16_t noverflow = 0;
   std::uint32_t hash0 = 0;    // hash seed
-  bmap* buckets = nullptr;
-  bmap* oldbuckets = nullptr;  // non-null only while growing
+  bptr buckets;
+  bptr oldbuckets;              // non-nil only while growing
   std::uint64_t nevacuate = 0;  // old buckets below this index are evacuated
-  bmap* nextOverflow = nullptr;  // extra.nextOverflow: the preallocated overflow pool
+  bptr nextOverflow;            // extra.nextOverflow: the preallocated overflow pool
 };
 
-constexpr std::uint64_t bucketShift(std::uint8_t b) { return std::uint64_t{1} << b; }
+/// Go masks the shift to the word size, so a B that racing writers drove out
+/// of range still shifts (never undefined behaviour).
+constexpr std::uint64_t bucketShift(std::uint8_t b) { return std::uint64_t{1} << (b & 63); }
 constexpr std::uint64_t bucketMask(std::uint8_t b) { return bucketShift(b) - 1; }
 constexpr bool isEmpty(std::uint8_t x) { return x <= emptyOne; }
-constexpr bool evacuated(const bmap* b) {
-  const std::uint8_t h = b->tophash[0];
+constexpr bool evacuated(const bmap& b) {
+  const std::uint8_t h = b.tophash[0];
   return h > emptyOne && h < minTopHash;
 }
 constexpr std::uint8_t tophash(std::uint64_t hash) {

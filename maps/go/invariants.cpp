@@ -29,33 +29,53 @@ struct Slot {
 };
 
 /// The live slots of one bucket chain.
-std::vector<Slot> live_slots(const bmap* b) {
+std::vector<Slot> live_slots(const Heap& heap, bptr p) {
   std::vector<Slot> slots;
   bool rest = false;
-  for (; b != nullptr; b = b->overflow) {
+  ChainGuard guard(heap, "the invariant check");
+  for (; !p.nil(); p = heap.at(p, "the invariant check").overflow) {
+    guard.hop();
+    const bmap& b = heap.at(p, "the invariant check");
     for (int i = 0; i < bucketCnt; ++i) {
-      if (b->tophash[i] == emptyRest) rest = true;
-      if (b->tophash[i] >= minTopHash) slots.push_back(Slot{b->keys[i], b->elems[i], b->tophash[i], rest});
+      if (b.tophash[i] == emptyRest) rest = true;
+      if (b.tophash[i] >= minTopHash) slots.push_back(Slot{b.keys[i], b.elems[i], b.tophash[i], rest});
     }
   }
   return slots;
 }
 }  // namespace
 
+std::optional<std::string> GoMap::check_shape() const {
+  // Racing growths can leave B, the arrays and nevacuate out of step; say so
+  // before walking them (every walk below stays inside the allocations).
+  const std::uint64_t have = heap_.allocation_size(h_.buckets) - std::min(h_.buckets.index, heap_.allocation_size(h_.buckets));
+  if (bucketShift(h_.B) > have)
+    return fmt::format("map '{}': B={} needs {} buckets but its bucket array holds {}", options_.name, h_.B,
+                       bucketShift(h_.B), have);
+  if (growing()) {
+    const std::uint64_t old = heap_.allocation_size(h_.oldbuckets) -
+                              std::min(h_.oldbuckets.index, heap_.allocation_size(h_.oldbuckets));
+    if (noldbuckets() > old)
+      return fmt::format("map '{}': a growth from {} old buckets, but the old array holds {}", options_.name,
+                         noldbuckets(), old);
+  }
+  return std::nullopt;
+}
+
 std::vector<std::pair<Key, Value>> GoMap::snapshot() const {
   std::vector<std::pair<Key, Value>> entries;
-  if (nil_ || h_.buckets == nullptr) return entries;
+  if (nil_ || h_.buckets.nil() || check_shape()) return entries;
   for (std::uint64_t j = 0; j < bucketShift(h_.B); ++j) {
-    const bmap* chain = h_.buckets + j;
+    bptr chain = h_.buckets.plus(j);
     bool filter = false;
     if (growing()) {
-      const bmap* old = h_.oldbuckets + (j & oldbucketmask());
-      if (!evacuated(old)) {
+      const bptr old = h_.oldbuckets.plus(j & oldbucketmask());
+      if (!evacuated(heap_.at(old, "the invariant check"))) {
         chain = old;
         filter = !sameSize();
       }
     }
-    for (const Slot& slot : live_slots(chain)) {
+    for (const Slot& slot : live_slots(heap_, chain)) {
       if (filter && (hash_key(slot.key, h_.hash0) & bucketMask(h_.B)) != j) continue;
       if (!slot.after_empty_rest) entries.emplace_back(slot.key, slot.elem);
     }
@@ -68,14 +88,15 @@ std::optional<std::string> GoMap::check_invariants() {
   if (nil_) return std::nullopt;
   if ((h_.flags & hashWriting) != 0)
     return fmt::format("map '{}': hashWriting is still set after every goroutine finished", options_.name);
-  if (h_.buckets == nullptr) {
+  if (h_.buckets.nil()) {
     if (h_.count != 0) return fmt::format("map '{}': count is {} but the map has no buckets", options_.name, h_.count);
     return std::nullopt;
   }
+  if (auto bad = check_shape()) return bad;
   // 1. Placement, tophash and emptyRest order, chain by chain.
-  auto check_chain = [&](const bmap* chain, std::uint64_t index, std::uint64_t mask,
+  auto check_chain = [&](bptr chain, std::uint64_t index, std::uint64_t mask,
                          const char* which) -> std::optional<std::string> {
-    for (const Slot& slot : live_slots(chain)) {
+    for (const Slot& slot : live_slots(heap_, chain)) {
       const std::uint64_t hash = hash_key(slot.key, h_.hash0);
       if (slot.top != tophash(hash))
         return fmt::format("map '{}': key {} has tophash {:#x} in {} bucket {}, its hash says {:#x}", options_.name,
@@ -90,11 +111,12 @@ std::optional<std::string> GoMap::check_invariants() {
     return std::nullopt;
   };
   for (std::uint64_t j = 0; j < bucketShift(h_.B); ++j) {
-    if (growing() && !evacuated(h_.oldbuckets + (j & oldbucketmask())) && !live_slots(h_.buckets + j).empty())
+    if (growing() && !evacuated(heap_.at(h_.oldbuckets.plus(j & oldbucketmask()), "the invariant check")) &&
+        !live_slots(heap_, h_.buckets.plus(j)).empty())
       return fmt::format("map '{}': new bucket {} holds keys while its old bucket {} is not evacuated: lookups miss "
                          "them",
                          options_.name, j, j & oldbucketmask());
-    if (auto bad = check_chain(h_.buckets + j, j, bucketMask(h_.B), "new")) return bad;
+    if (auto bad = check_chain(h_.buckets.plus(j), j, bucketMask(h_.B), "new")) return bad;
   }
   // 4. Evacuation state.
   if (growing()) {
@@ -102,12 +124,12 @@ std::optional<std::string> GoMap::check_invariants() {
       return fmt::format("map '{}': nevacuate {} is past the {} old buckets", options_.name, h_.nevacuate,
                          noldbuckets());
     for (std::uint64_t i = 0; i < noldbuckets(); ++i) {
-      const bmap* old = h_.oldbuckets + i;
-      if (i < h_.nevacuate && !evacuated(old))
+      const bptr old = h_.oldbuckets.plus(i);
+      if (i < h_.nevacuate && !evacuated(heap_.at(old, "the invariant check")))
         return fmt::format("map '{}': old bucket {} is below nevacuate {} but not evacuated", options_.name, i,
                            h_.nevacuate);
-      if (evacuated(old)) {
-        if (!live_slots(old).empty())
+      if (evacuated(heap_.at(old, "the invariant check"))) {
+        if (!live_slots(heap_, old).empty())
           return fmt::format("map '{}': old bucket {} is marked evacuated but still holds live keys", options_.name, i);
       } else if (auto bad = check_chain(old, i, oldbucketmask(), "old")) {
         return bad;
@@ -116,12 +138,16 @@ std::optional<std::string> GoMap::check_invariants() {
   } else {
     if ((h_.flags & sameSizeGrow) != 0)
       return fmt::format("map '{}': sameSizeGrow is set with no growth in progress", options_.name);
-    for (std::uint64_t j = 0; j < bucketShift(h_.B); ++j)
-      for (const bmap* b = h_.buckets + j; b != nullptr; b = b->overflow)
-        for (std::uint8_t top : b->tophash)
+    for (std::uint64_t j = 0; j < bucketShift(h_.B); ++j) {
+      ChainGuard guard(heap_, "the invariant check");
+      for (bptr p = h_.buckets.plus(j); !p.nil(); p = heap_.at(p, "the invariant check").overflow) {
+        guard.hop();
+        for (std::uint8_t top : heap_.at(p, "the invariant check").tophash)
           if (top > emptyOne && top < minTopHash)
             return fmt::format("map '{}': bucket {} holds an evacuation marker with no growth in progress",
                                options_.name, j);
+      }
+    }
   }
   // 2-3. Reachable keys: no duplicates, and count agrees.
   std::map<Key, int> seen;

@@ -19,8 +19,8 @@ constexpr std::uint64_t noCheck = ~std::uint64_t{0};
 struct GoMap::hiter {
   Key key = 0;
   Value elem = 0;
-  bmap* buckets = nullptr;  // the bucket array when the iterator started
-  bmap* bptr = nullptr;     // the bucket being walked
+  bptr buckets;  // the bucket array when the iterator started
+  bptr bp;       // the bucket being walked (hiter.bptr)
   std::uint8_t B = 0;
   std::uint64_t startBucket = 0;
   std::uint8_t offset = 0;  // intra-bucket start, the same for every bucket
@@ -34,13 +34,16 @@ std::optional<std::pair<Key, Value>> GoMap::mapaccessK(Key key) const {
   if (nil_ || h_.count == 0) return std::nullopt;
   const std::uint64_t hash = hash_key(key, h_.hash0);
   const std::uint8_t top = tophash(hash);
-  for (bmap* b = lookup_bucket(hash); b != nullptr; b = b->overflow) {
+  ChainGuard guard(heap_, "mapaccessK");
+  for (bptr p = lookup_bucket(hash); !p.nil(); p = heap_.at(p, "mapaccessK").overflow) {
+    guard.hop();
+    const bmap& b = heap_.at(p, "mapaccessK");
     for (int i = 0; i < bucketCnt; ++i) {
-      if (b->tophash[i] != top) {
-        if (b->tophash[i] == emptyRest) return std::nullopt;
+      if (b.tophash[i] != top) {
+        if (b.tophash[i] == emptyRest) return std::nullopt;
         continue;
       }
-      if (b->keys[i] == key) return std::pair{b->keys[i], b->elems[i]};
+      if (b.keys[i] == key) return std::pair{b.keys[i], b.elems[i]};
     }
   }
   return std::nullopt;
@@ -73,26 +76,29 @@ bool GoMap::mapiternext(hiter& it) {
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map iteration and map write");
   std::uint64_t bucket = it.bucket;
-  bmap* b = it.bptr;
+  bptr b = it.bp;
   std::uint8_t i = it.i;
   std::uint64_t checkBucket = it.checkBucket;
+  // Within one call the walk delivers one element or ends; without a point
+  // inside it (GOMAXPROCS=1 has none), a cycle must still end.
+  ChainGuard guard(heap_, "mapiternext");
   for (;;) {  // next:
-    if (b == nullptr) {
+    if (b.nil()) {
       if (bucket == it.startBucket && it.wrapped) return false;  // done
       if (growing() && it.B == h_.B) {
         // Iterating the new array of an unfinished growth: walk the old
         // bucket if it has not moved yet, keeping only the entries that
         // belong to this new bucket.
         const std::uint64_t oldbucket = bucket & oldbucketmask();
-        b = h_.oldbuckets + oldbucket;
-        if (!evacuated(b)) {
+        b = h_.oldbuckets.plus(oldbucket);
+        if (!evacuated(heap_.at(b, "mapiternext"))) {
           checkBucket = bucket;
         } else {
-          b = bucket_at(it.buckets, bucket);
+          b = it.buckets.plus(bucket);
           checkBucket = noCheck;
         }
       } else {
-        b = bucket_at(it.buckets, bucket);
+        b = it.buckets.plus(bucket);
         checkBucket = noCheck;
       }
       ++bucket;
@@ -102,18 +108,19 @@ bool GoMap::mapiternext(hiter& it) {
       }
       i = 0;
     }
+    const bmap& walked = heap_.at(b, "mapiternext");
     for (; i < bucketCnt; ++i) {
       const std::uint8_t offi = (i + it.offset) & (bucketCnt - 1);
-      const std::uint8_t top = b->tophash[offi];
+      const std::uint8_t top = walked.tophash[offi];
       if (isEmpty(top) || top == evacuatedEmpty) continue;
-      const Key k = b->keys[offi];
+      const Key k = walked.keys[offi];
       if (checkBucket != noCheck && !sameSize()) {
         // int64 keys are reflexive: filter by the hash.
         if ((hash_key(k, h_.hash0) & bucketMask(it.B)) != checkBucket) continue;
       }
       if (top != evacuatedX && top != evacuatedY) {
         it.key = k;  // the golden data: nothing has moved it
-        it.elem = b->elems[offi];
+        it.elem = walked.elems[offi];
       } else {
         // Moved since the snapshot: the current table has the truth
         // (updated, deleted, or re-inserted).
@@ -123,12 +130,13 @@ bool GoMap::mapiternext(hiter& it) {
         it.elem = current->second;
       }
       it.bucket = bucket;
-      it.bptr = b;
+      it.bp = b;
       it.i = static_cast<std::uint8_t>(i + 1);
       it.checkBucket = checkBucket;
       return true;
     }
-    b = b->overflow;
+    guard.hop();
+    b = walked.overflow;
     i = 0;
   }
 }

@@ -14,26 +14,16 @@
 namespace interleave {
 namespace {
 
-/// Forwards to another strategy and notes every step taken.
-class ObservingStrategy final : public harness::Strategy {
+/// Notes every step taken, beside the strategy (it never wraps it, so the
+/// strategy's own step observer, which dpor needs, still sees every step).
+class PointCounter final : public harness::StepObserver {
  public:
-  explicit ObservingStrategy(harness::Strategy& inner) : inner_(inner) {}
-  bool begin_execution() override { return inner_.begin_execution(); }
-  std::optional<harness::FiberId> choose_fiber(const harness::SchedulingChoice& c) override {
-    return inner_.choose_fiber(c);
-  }
-  std::optional<std::uint64_t> choose_data(const harness::DataChoice& c) override { return inner_.choose_data(c); }
-  std::optional<std::string> end_execution(const harness::Outcome& o) override { return inner_.end_execution(o); }
-  bool wants_steps() const override { return true; }
-  bool observe_step(const harness::StepView& step) override {
+  std::optional<harness::Stop> observe_step(const harness::StepView& step) override {
     Seen& seen = seen_[std::string(step.operation->label)];
     seen.fibers.insert(harness::index(step.fiber));
     ++seen.steps;
-    return true;
+    return std::nullopt;
   }
-  std::string stop_reason() const override { return inner_.stop_reason(); }
-  bool exhausted() const override { return inner_.exhausted(); }
-  harness::Provenance provenance() const override { return inner_.provenance(); }
 
   struct Seen {
     std::set<std::uint32_t> fibers;
@@ -42,7 +32,6 @@ class ObservingStrategy final : public harness::Strategy {
   const std::map<std::string, Seen>& seen() const { return seen_; }
 
  private:
-  harness::Strategy& inner_;
   std::map<std::string, Seen> seen_;
 };
 
@@ -60,11 +49,13 @@ int cmd_points(const std::string& path, const ExploreOverrides& overrides) {
   harness::DfsStrategy dfs(harness::DfsSettings{bound, budget, {}});
   harness::DporStrategy dpor(harness::DporSettings{bound, budget});
   const bool reduce = overrides.dpor || scenario.explore.dpor.value_or(false);
-  ObservingStrategy observer(reduce ? static_cast<harness::Strategy&>(dpor) : dfs);
+  harness::Strategy& strategy = reduce ? static_cast<harness::Strategy&>(dpor) : dfs;
+  PointCounter observer;
   harness::StackPool stacks;
   harness::ExploreSettings settings;
+  settings.watcher = &observer;
   settings.max_steps = overrides.max_steps.value_or(scenario.explore.max_steps.value_or(kDefaultMaxSteps));
-  const harness::Report report = harness::explore(make_program(scenario), observer, stacks, settings);
+  const harness::Report report = harness::explore(make_program(scenario), strategy, stacks, settings);
 
   std::cout << fmt::format("preemption points reached in {} ({} executions of dfs{}{}):\n", path,
                            grouped(report.executions), reduce ? " + dpor" : "",

@@ -45,6 +45,7 @@ class Interpreter {
       const Deferred call = std::move(deferred_.back());
       deferred_.pop_back();
       if (call.statement->op == OpCode::kRecover) {
+        if (panicking) harness::recovered(*panicking);
         panicking.reset();  // recover() called by a deferred function
         continue;
       }
