@@ -57,6 +57,7 @@ const Outcome& Execution::run(const Program& program, Strategy& strategy,
   strategy_ = &strategy;
   observer_ = strategy.step_observer();
   watcher_ = settings.watcher;
+  if constexpr (sanitizer::kAddressSanitizer) host_stack_ = sanitizer::current_stack();
   {
     detail::CurrentExecutionScope scope(this);
     try {
@@ -126,13 +127,42 @@ FiberId Execution::spawn(std::string name, std::function<void()> body) {
     fiber.finished = true;  // never started: the execution is already over
     return fiber.id;
   }
+  // The stack is taken here rather than by Boost so that its bounds are known
+  // before the context is made.
+  boost::context::stack_context stack = stacks_.allocate();
+  fiber.stack = sanitizer::StackBounds{static_cast<char*>(stack.sp) - stack.size, stack.size};
+  // Making the context runs the start of Boost's entry code on the new stack
+  // and comes straight back here. Under ASan that is a switch to our own stack:
+  // the frames opened on the new stack meanwhile (which live as long as the
+  // fiber) are then real ones, never taken from our fake stack.
+  void* fake_stack = nullptr;
+  sanitizer::start_switch(&fake_stack, current_ ? current_->stack : host_stack_);
   fiber.context = boost::context::fiber(
-      std::allocator_arg, PooledStack(stacks_), [this, &fiber](boost::context::fiber&& from) {
+      std::allocator_arg, boost::context::preallocated(stack.sp, stack.size, stack), PooledStack(stacks_),
+      [this, &fiber](boost::context::fiber&& from) {
+        // This frame opened before the switch finished: it is a real one, so
+        // it outlives the fiber's fake stack, which ends below.
+        sanitizer::finish_switch(nullptr);  // a first entry: no fake stack to restore
         *switching_from_ = std::move(from);
         current_ = &fiber;
+#if defined(INTERLEAVE_ASAN)
+        try {
+          run_body(fiber);
+        } catch (const boost::context::detail::forced_unwind&) {
+          // Unwound by teardown(): Boost's entry code switches to the host
+          // when the exception reaches it.
+          sanitizer::start_switch(nullptr, host_stack_);
+          throw;
+        }
+#else
         run_body(fiber);
-        return finish(fiber);
+#endif
+        boost::context::fiber next = finish(fiber);
+        // This fiber never runs again: its fake stack goes (nullptr).
+        sanitizer::start_switch(nullptr, current_ ? current_->stack : host_stack_);
+        return next;
       });
+  sanitizer::finish_switch(fake_stack);
   transfer(current_ ? &current_->context : &host_context_, &fiber);
   return fiber.id;
 }
@@ -317,7 +347,21 @@ void Execution::transfer(boost::context::fiber* save_into, Fiber* target) {
   switching_from_ = save_into;
   current_ = target;
   boost::context::fiber& target_context = target ? target->context : host_context_;
+  void* fake_stack = nullptr;
+  sanitizer::start_switch(&fake_stack, target ? target->stack : host_stack_);
+#if defined(INTERLEAVE_ASAN)
+  boost::context::fiber from;
+  try {
+    from = std::move(target_context).resume();
+  } catch (const boost::context::detail::forced_unwind&) {
+    // teardown() destroys this suspended fiber: it is resumed only to unwind.
+    sanitizer::finish_switch(fake_stack);
+    throw;
+  }
+#else
   boost::context::fiber from = std::move(target_context).resume();
+#endif
+  sanitizer::finish_switch(fake_stack);
   // Resumed: whoever switched to us told us where our switcher's context goes.
   *switching_from_ = std::move(from);
   current_ = self;
@@ -361,7 +405,11 @@ void Execution::teardown() {
     Fiber& fiber = fibers_[i];
     if (fiber.context) {
       current_ = &fiber;
+      // The fiber unwinds on its own stack, then Boost switches back here.
+      void* fake_stack = nullptr;
+      sanitizer::start_switch(&fake_stack, fiber.stack);
       fiber.context = boost::context::fiber{};
+      sanitizer::finish_switch(fake_stack);
     }
     fiber.body = nullptr;
   }

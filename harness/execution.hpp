@@ -121,6 +121,9 @@ class Execution {
   Fiber* current_ = nullptr;                 ///< null: the host is running
   boost::context::fiber host_context_;       ///< the suspended host while fibers run
   boost::context::fiber* switching_from_ = nullptr;  ///< where the switcher's context goes
+  /// The host's stack as ASan knows it (ASan builds only; see
+  /// harness/fiber/sanitizer.hpp).
+  sanitizer::StackBounds host_stack_;
 
   std::uint64_t steps_ = 0;
   std::uint64_t generation_ = 0;

@@ -7,6 +7,7 @@
 
 #include <boost/context/fiber.hpp>
 
+#include "harness/fiber/sanitizer.hpp"
 #include "harness/ids.hpp"
 #include "harness/operation.hpp"
 
@@ -31,6 +32,8 @@ struct Fiber {
   /// Suspended context while the fiber is not running; empty while it runs
   /// and once it has finished.
   boost::context::fiber context;
+  /// The usable part of its pooled stack (fiber switches name it to ASan).
+  sanitizer::StackBounds stack;
   bool finished = false;
   /// A new fiber runs eagerly up to its first preemption point and then
   /// returns to its spawner: code before the first point is invisible.

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <new>
 
+#include "harness/fiber/sanitizer.hpp"
+
 // Valgrind cannot tell a fiber's stack from a wild pointer unless the stack
 // is registered; the macros cost nothing outside valgrind.
 #if __has_include(<valgrind/valgrind.h>)
@@ -72,17 +74,59 @@ void on_segv(int signal_number, siginfo_t* info, void* context) {
   ::raise(signal_number);
 }
 
-// sigaltstack is per thread: each thread that creates a pool gets its own.
-void install_overflow_handler() {
-  thread_local bool alternate_stack_ready = false;
-  if (!alternate_stack_ready) {
-    static thread_local std::array<char, 64 * 1024> alternate;
-    stack_t ss{};
-    ss.ss_sp = alternate.data();
-    ss.ss_size = alternate.size();
-    ::sigaltstack(&ss, nullptr);
-    alternate_stack_ready = true;
+// The handler must run on an alternate stack: a fault in a guard page means
+// the faulting stack is full. sigaltstack is per thread, so each thread that
+// makes a pool needs one.
+//
+// An alternate stack that is already installed is kept if it is big enough:
+// its owner (AddressSanitizer, whose SEGV handler ours hands other faults to;
+// a test framework) sized it for its own handler, and ours needs little.
+// Otherwise the thread gets its own: mmap'd, so page-aligned (ASan unpoisons
+// the alternate stack on every throw and requires alignment), and unmapped
+// when the thread ends.
+constexpr std::size_t kAlternateStackMinimum = 16 * 1024;
+
+class AlternateStack {
+ public:
+  AlternateStack() = default;
+  AlternateStack(const AlternateStack&) = delete;
+  AlternateStack& operator=(const AlternateStack&) = delete;
+
+  void ensure_installed() {
+    stack_t current{};
+    if (::sigaltstack(nullptr, &current) != 0) return;
+    if (!(current.ss_flags & SS_DISABLE) && current.ss_size >= kAlternateStackMinimum) return;
+    if (base_ == nullptr) {
+      // SIGSTKSZ is not a constant with newer glibc.
+      size_ = std::max<std::size_t>(64 * 1024, static_cast<std::size_t>(SIGSTKSZ));
+      void* base = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+      if (base == MAP_FAILED) return;  // still protected; only the message is lost
+      base_ = base;
+    }
+    stack_t ours{};
+    ours.ss_sp = base_;
+    ours.ss_size = size_;
+    ::sigaltstack(&ours, &previous_);
   }
+
+  ~AlternateStack() {
+    if (base_ == nullptr) return;
+    // Still installed: put back what was there, so that nobody (ASan, at
+    // thread exit) finds a stack that is about to be unmapped.
+    stack_t current{};
+    if (::sigaltstack(nullptr, &current) == 0 && current.ss_sp == base_) ::sigaltstack(&previous_, nullptr);
+    ::munmap(base_, size_);
+  }
+
+ private:
+  void* base_ = nullptr;
+  std::size_t size_ = 0;
+  stack_t previous_{};
+};
+
+void install_overflow_handler() {
+  thread_local AlternateStack alternate;
+  alternate.ensure_installed();
   // Checked on every pool: a test framework may have replaced our handler
   // since (Catch2 installs its own around each test case).
   struct sigaction current {};
@@ -136,6 +180,9 @@ boost::context::stack_context StackPool::allocate() {
   if (!free_.empty()) {
     base = free_.back();
     free_.pop_back();
+    // Frames that never returned (a finished fiber's entry frames) left
+    // their redzones poisoned: the next fiber starts on a clean stack.
+    sanitizer::unpoison_stack(static_cast<char*>(base) + page_size_, usable_size_);
   } else {
     const std::size_t total = usable_size_ + page_size_;
     base = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);

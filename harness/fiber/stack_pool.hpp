@@ -7,9 +7,12 @@
 // and again.
 //
 // Stack overflow: running into a guard page raises SIGSEGV. The first pool
-// installs a handler (on an alternate signal stack) that recognises faults in
-// any pool's guard page, prints a clear message naming the stack size, and
-// exits with kStackOverflowExitCode. Faults elsewhere get the default action.
+// installs a handler (on an alternate signal stack: the thread's own if it has
+// one big enough, as under AddressSanitizer, else one mapped for the thread)
+// that recognises faults in any pool's guard page, prints a clear message
+// naming the stack size, and exits with kStackOverflowExitCode. Faults
+// elsewhere go to the previous handler (ASan's, under ASan) or get the
+// default action.
 //
 // Thread safety: a pool is used by one thread (one engine instance).
 #pragma once
