@@ -216,7 +216,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::broken("the generated scenario parses", fmt::format("{}\n{}", error.what(), g.text));
   }
 
-  static harness::StackPool stacks;
+  harness::StackPool& stacks = fuzz::stacks();
   const harness::Program program = interleave::make_program(scenario);
   harness::RandomWalkStrategy strategy(seed, walks);
   harness::ExploreSettings settings;

@@ -93,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const interleave::GoroutineDecl& g : scenario.goroutines)
     if (!operations(g.ops)) return 0;
 
-  static harness::StackPool stacks;  // reused across inputs, as an exploration reuses it across executions
+  harness::StackPool& stacks = fuzz::stacks();
   const harness::Program program = interleave::make_program(scenario);
   harness::RandomWalkStrategy walks(1, kExecutions);
   harness::ExploreSettings settings;

@@ -88,7 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   max_steps = std::min(max_steps, kStepCap);
 
-  static harness::StackPool stacks;
+  harness::StackPool& stacks = fuzz::stacks();
   const harness::ReplayResult result = harness::replay_trace(loaded->program, stacks, trace, max_steps);
   const harness::Outcome& outcome = result.trace.outcome;
   const bool diverged = outcome.kind == harness::OutcomeKind::kDivergence;

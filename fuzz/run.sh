@@ -24,6 +24,13 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [[ $seconds -eq 0 ]]; then
   exit 2
 fi
 
+# The sanitizer options the tests run with (leaks, use after return, …),
+# unless the environment has its own.
+if [[ -f $build/sanitizer-options.sh ]]; then
+  # shellcheck disable=SC1091
+  . "$build/sanitizer-options.sh"
+fi
+
 mkdir -p "$work/crashes" "$work/logs"
 failed=()
 for target in "${targets[@]}"; do

@@ -1,5 +1,6 @@
 #include "fuzz/support.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,19 @@ namespace fuzz {
 void broken(std::string_view property, std::string_view detail) {
   std::fputs(fmt::format("fuzz: property broken: {}\n{}\n", property, detail).c_str(), stderr);
   std::abort();
+}
+
+harness::StackPool& stacks() {
+  static harness::StackPool* const pool = [] {
+    struct sigaction segv {}, bus {};
+    ::sigaction(SIGSEGV, nullptr, &segv);
+    ::sigaction(SIGBUS, nullptr, &bus);
+    auto* made = new harness::StackPool();  // never freed: used until the process ends
+    ::sigaction(SIGSEGV, &segv, nullptr);
+    ::sigaction(SIGBUS, &bus, nullptr);
+    return made;
+  }();
+  return *pool;
 }
 
 std::string source_path(std::string_view relative) {

@@ -28,6 +28,13 @@ void require(bool holds, std::string_view property, Detail&& detail) {
   if (!holds) broken(property, detail());
 }
 
+/// The fiber stacks every target explores with, made once. A fiber that
+/// overflows its stack must be a crash libFuzzer keeps the input of: the
+/// pool's own handler ends the process with _exit (and a clear message),
+/// too soon for that, so the handlers that were there before it (ASan's,
+/// which reports a stack overflow, or libFuzzer's) are put back.
+harness::StackPool& stacks();
+
 /// `relative` inside the source tree this build was configured from.
 std::string source_path(std::string_view relative);
 
