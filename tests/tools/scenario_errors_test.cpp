@@ -4,7 +4,10 @@
 
 #include <fstream>
 
+#include "harness/explore.hpp"
+#include "harness/strategy/dfs.hpp"
 #include "tests/support/explore_helpers.hpp"
+#include "tools/scenario/program.hpp"
 #include "tools/scenario/scenario.hpp"
 
 using namespace interleave;
@@ -75,8 +78,24 @@ TEST_CASE("scenario mistakes name the line, the column and what was expected", "
   CHECK_THAT(error_for(replaced(replaced(kValid, "[map]\nkind = \"go\"\n", ""), "put 1 2", "recover")
                        + "len = 0\n"),
              Contains(":7:7: 'len' needs a map"));
+  // Seen while writing fuzz_scenario_explore: a deferred binding was read before it was made.
+  CHECK_THAT(error_for(replaced(kValid, "\"put 1 2\"", "\"defer get 1 -> v\", \"put v 1\"")),
+             Contains(":6:9: a deferred operation cannot bind a variable ('-> v')"));
   CHECK_THAT(error_for(replaced(kValid, "[[goroutine]]\nname = \"g\"\n", "[[goroutine]]\n")),
              Contains("[[goroutine]] needs 'name'"));
   CHECK_THAT(error_for(replaced(kValid, "description = \"ok\"", "description = \"ok")), Contains(":1:"));
   CHECK_THAT(error_for(replaced(kValid, "[expect]\nevery = \"ok\"\n", "")), Contains("a scenario needs 'expect'"));
+}
+
+// Seen while writing fuzz_scenario_explore: 9223372036854775807+1 overflowed (undefined
+// in C++); the interpreter wraps around as Go's int64 does.
+TEST_CASE("scenario arithmetic wraps around as Go's int64 does", "[scenario]") {
+  const std::string text = replaced(replaced(kValid, "put 1 2", "put 9223372036854775807+1 (-(-9223372036854775807-1)*3)"),
+                                    "every = \"ok\"", "final = { -9223372036854775808 = -9223372036854775808 }");
+  const Scenario scenario = parse_scenario(text, "wrap.toml");
+  harness::StackPool stacks;
+  harness::DfsStrategy dfs;
+  const harness::Report report = harness::explore(make_program(scenario), dfs, stacks, harness::ExploreSettings{});
+  REQUIRE(report.classes.size() == 1);
+  CHECK(harness::describe(report.classes[0].outcome) == "ok");
 }

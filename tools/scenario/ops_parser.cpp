@@ -101,6 +101,14 @@ class Parser {
       next();
       s = simple();
       s.deferred = true;
+      // Seen while writing fuzz_scenario_explore (which reports it as an
+      // exception escaping a goroutine): the value would arrive only when the
+      // goroutine ends, after every later read of the variable (Go has no
+      // such form either).
+      if (!s.bind.empty())
+        fail(start, fmt::format("a deferred operation cannot bind a variable ('-> {}'): its value would arrive only "
+                                "when the goroutine ends",
+                                s.bind));
     } else if (at_word("for")) {
       s = for_loop();
     } else {

@@ -64,14 +64,21 @@ class Interpreter {
     std::vector<std::int64_t> args;  ///< evaluated when deferred, as Go does
   };
 
+  /// Arithmetic wraps around, as Go's int64 does (seen while writing
+  /// fuzz_scenario_explore, whose UBSan build reports it: `put
+  /// 9223372036854775807+1 0` overflowed, which
+  /// is undefined in C++). Unsigned arithmetic wraps, and converting back is
+  /// modulo 2^64 since C++20.
   std::int64_t eval(const Expr& e) const {
+    auto wrap = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+    auto u = [this](const ExprPtr& x) { return static_cast<std::uint64_t>(eval(*x)); };
     switch (e.kind) {
       case Expr::Kind::kInt: return e.value;
       case Expr::Kind::kVar: return variables_.at(e.var);
-      case Expr::Kind::kAdd: return eval(*e.lhs) + eval(*e.rhs);
-      case Expr::Kind::kSub: return eval(*e.lhs) - eval(*e.rhs);
-      case Expr::Kind::kMul: return eval(*e.lhs) * eval(*e.rhs);
-      case Expr::Kind::kNeg: return -eval(*e.lhs);
+      case Expr::Kind::kAdd: return wrap(u(e.lhs) + u(e.rhs));
+      case Expr::Kind::kSub: return wrap(u(e.lhs) - u(e.rhs));
+      case Expr::Kind::kMul: return wrap(u(e.lhs) * u(e.rhs));
+      case Expr::Kind::kNeg: return wrap(0 - u(e.lhs));
     }
     return 0;
   }
