@@ -24,11 +24,15 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [[ $seconds -eq 0 ]]; then
   exit 2
 fi
 
-# The sanitizer options the tests run with (leaks, use after return, …),
-# unless the environment has its own.
-if [[ -f $build/sanitizer-options.sh ]]; then
+# Unless the environment has its own, the sanitizer options the tests run
+# with (leaks, the first report ends the run, …), but without fake stacks:
+# catching a frame used after its return costs the fiber-heavy targets 3x
+# their speed (the model fuzzer: 15 against 42 inputs/s), and the ASan test
+# stage checks for that already.
+if [[ -z ${ASAN_OPTIONS+set} && -f $build/sanitizer-options.sh ]]; then
   # shellcheck disable=SC1091
   . "$build/sanitizer-options.sh"
+  export ASAN_OPTIONS="$ASAN_OPTIONS:detect_stack_use_after_return=0"
 fi
 
 mkdir -p "$work/crashes" "$work/logs"
@@ -51,7 +55,9 @@ for target in "${targets[@]}"; do
       cp "$root"/traces/*.trace "$root"/tests/golden/*.trace "$corpus/"
       options+=(-max_len=8192 -dict="$root/fuzz/trace.dict") ;;
     fuzz_go_map_model)
-      options+=(-max_len=256) ;;  # bytes are choices, not text: a scenario takes under 200
+      # Bytes are choices, not text: a scenario takes under 200, and shorter
+      # inputs only make smaller scenarios, so no slow growth of the length.
+      options+=(-max_len=256 -len_control=0) ;;
   esac
   log=$work/logs/$target.log
   status=0
