@@ -64,11 +64,10 @@ class Interpreter {
     std::vector<std::int64_t> args;  ///< evaluated when deferred, as Go does
   };
 
-  /// Arithmetic wraps around, as Go's int64 does (seen while writing
+  /// Arithmetic wraps around, as Go's int64 does. (Seen while writing
   /// fuzz_scenario_explore, whose UBSan build reports it: `put
-  /// 9223372036854775807+1 0` overflowed, which
-  /// is undefined in C++). Unsigned arithmetic wraps, and converting back is
-  /// modulo 2^64 since C++20.
+  /// 9223372036854775807+1 0` overflowed, which is undefined in C++.)
+  /// Unsigned arithmetic wraps, and converting back is modulo 2^64 since C++20.
   std::int64_t eval(const Expr& e) const {
     auto wrap = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
     auto u = [this](const ExprPtr& x) { return static_cast<std::uint64_t>(eval(*x)); };
