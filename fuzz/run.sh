@@ -9,8 +9,8 @@
 #                 new folder under /tmp, kept and printed at the end)
 #   FUZZ_TARGETS  the targets to run, space-separated (default: all five)
 #
-# Seed corpora are copies of scenarios/, traces/ and tests/golden/ in
-# FUZZ_WORK, so libFuzzer never writes into the repository. A failing
+# Seed corpora are copies of scenarios/, fuzz/seeds/, traces/ and
+# tests/golden/ in FUZZ_WORK, so libFuzzer never writes into the repository. A failing
 # target's input is kept as FUZZ_WORK/crashes/TARGET-crash-… (or -timeout-,
 # -oom-); reproduce it with: BUILD/fuzz/TARGET FILE
 set -euo pipefail
@@ -49,7 +49,7 @@ for target in "${targets[@]}"; do
            -artifact_prefix="$work/crashes/$target-")
   case $target in
     fuzz_scenario_*)
-      cp "$root"/scenarios/*.toml "$corpus/"
+      cp "$root"/scenarios/*.toml "$root"/fuzz/seeds/*.toml "$corpus/"
       options+=(-max_len=4096 -dict="$root/fuzz/scenario.dict") ;;
     fuzz_trace_*)
       cp "$root"/traces/*.trace "$root"/tests/golden/*.trace "$corpus/"
