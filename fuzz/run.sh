@@ -70,7 +70,9 @@ for target in "${targets[@]}"; do
   else
     failed+=("$target")
     printf '%-24s FAILED  (exit %d) %s runs; log: %s\n' "$target" "$status" "${runs:-?}" "$log"
-    grep -m 3 -E '^fuzz: property broken|ERROR: |runtime error|SUMMARY|stack overflow' "$log" | sed 's/^/    /' || true
+    # What broke: a property, a sanitizer report, libFuzzer's verdict.
+    grep -m 4 -E '^(fuzz: property broken|==[0-9]+==ERROR|SUMMARY)|: runtime error:|^outcome: ' "$log" |
+      sed 's/^/    /' || true
     for input in "$work/crashes/$target"-*; do
       [[ -e $input ]] && echo "    input kept: $input"
     done
