@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages interleave needs, only those missing.
-# Usage: tools/install-deps.sh [--with-clang] [--sanitize] [--bench]
+# Usage: tools/install-deps.sh [--with-clang] [--sanitize] [--fuzz] [--bench]
 #   --with-clang  also install clang++ (CI builds with both compilers)
 #   --sanitize    also install clang++ and its ASan/UBSan runtimes (-DINTERLEAVE_SANITIZE)
+#   --fuzz        also install clang++ and its libFuzzer, ASan and UBSan runtimes (-DINTERLEAVE_BUILD_FUZZ)
 #   --bench       also install Relacy, for bench/vs_relacy
 set -euo pipefail
 
@@ -12,9 +13,10 @@ for argument in "$@"; do
   case "$argument" in
     --with-clang) packages+=(clang) ;;
     --sanitize) packages+=(clang libclang-rt-14-dev) ;;  # the sanitizer runtimes of Debian 12's clang 14
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;  # the same package holds libFuzzer
     --bench) packages+=(relacy-dev) ;;  # bench/vs_relacy is built only when Relacy is installed
     *)
-      echo "install-deps.sh: unknown argument '$argument' (expected --with-clang, --sanitize, --bench or nothing)" >&2
+      echo "install-deps.sh: unknown argument '$argument' (expected --with-clang, --sanitize, --fuzz, --bench or nothing)" >&2
       exit 2
       ;;
   esac

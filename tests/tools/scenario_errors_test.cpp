@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "harness/explore.hpp"
+#include "harness/strategy/dfs.hpp"
 #include "tests/support/explore_helpers.hpp"
 #include "harness/strategy/dfs.hpp"
 #include "tools/scenario/program.hpp"
@@ -71,6 +73,15 @@ TEST_CASE("scenario mistakes name the line, the column and what was expected", "
   CHECK_THAT(error_for(replaced(kValid, "every = \"ok\"", "final = { x = 1 }")),
              Contains(":8:11: bad number 'x': keys of 'final' are whole numbers"));
   CHECK_THAT(error_for(replaced(kValid, "put 1 2", "lock mu")), Contains(":6:14: unknown mutex 'mu': the scenario declares no mutex"));
+  // Found by fuzz_scenario_parse: map operations and 'len' without a map.
+  CHECK_THAT(error_for(replaced(kValid, "[map]\nkind = \"go\"\n", "")),
+             Contains(":4:9: 'put' is a map operation, but the scenario declares no map: add a [map] table"));
+  CHECK_THAT(error_for(replaced(replaced(kValid, "[map]\nkind = \"go\"\n", ""), "put 1 2", "recover")
+                       + "len = 0\n"),
+             Contains(":7:7: 'len' needs a map"));
+  // Seen while writing fuzz_scenario_explore: a deferred binding was read before it was made.
+  CHECK_THAT(error_for(replaced(kValid, "\"put 1 2\"", "\"defer get 1 -> v\", \"put v 1\"")),
+             Contains(":6:9: a deferred operation cannot bind a variable ('-> v')"));
   CHECK_THAT(error_for(replaced(kValid, "[[goroutine]]\nname = \"g\"\n", "[[goroutine]]\n")),
              Contains("[[goroutine]] needs 'name'"));
   CHECK_THAT(error_for(replaced(kValid, "description = \"ok\"", "description = \"ok")), Contains(":1:"));

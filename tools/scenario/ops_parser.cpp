@@ -105,6 +105,14 @@ class Parser {
       next();
       s = simple();
       s.deferred = true;
+      // Seen while writing fuzz_scenario_explore (which reports it as an
+      // exception escaping a goroutine): the value would arrive only when the
+      // goroutine ends, after every later read of the variable (Go has no
+      // such form either).
+      if (!s.bind.empty())
+        fail(start, fmt::format("a deferred operation cannot bind a variable ('-> {}'): its value would arrive only "
+                                "when the goroutine ends",
+                                s.bind));
     } else if (at_word("for")) {
       s = for_loop();
     } else {
@@ -183,6 +191,10 @@ class Parser {
       next();
     } else if (context_.maps.size() > 1) {
       fail(first.offset, fmt::format("this scenario has several maps: name one, as in '{}.{}'", context_.maps[0],
+                                     first.text));
+    } else if (context_.maps.empty()) {
+      // Found by fuzz_scenario_parse: the interpreter would look up map 0.
+      fail(first.offset, fmt::format("'{}' is a map operation, but the scenario declares no map: add a [map] table",
                                      first.text));
     }
     const Token op = peek();

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "maps/registry.hpp"
@@ -127,12 +128,16 @@ struct Scenario {
 
 /// Parses a scenario file; throws ScenarioError.
 Scenario load_scenario(const std::string& path);
+/// Parses a scenario file's text, as load_scenario does once it has read
+/// the file: `path` names it in errors, traces and the scenario's name.
+/// Throws ScenarioError. (The fuzz targets parse text without a file.)
+Scenario parse_scenario(std::string_view contents, const std::string& path);
 
 /// The scenario file's text with operation `op` of goroutine `goroutine`
 /// removed (comments are not kept). nullopt if there is no such operation.
 std::optional<std::string> without_operation(const std::string& path, std::size_t goroutine, std::size_t op);
 
 /// The hash load_scenario records for a file's contents.
-std::string content_hash(const std::string& contents);
+std::string content_hash(std::string_view contents);
 
 }  // namespace interleave

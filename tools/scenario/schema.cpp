@@ -25,7 +25,7 @@ ScenarioError::ScenarioError(const std::string& file, SourceLocation where, cons
     : std::runtime_error(where.line == 0 ? fmt::format("{}: {}", file, message)
                                          : fmt::format("{}:{}:{}: {}", file, where.line, where.column, message)) {}
 
-std::string content_hash(const std::string& contents) {
+std::string content_hash(std::string_view contents) {
   return fmt::format("{:016x}", XXH64(contents.data(), contents.size(), 0));
 }
 
@@ -215,7 +215,10 @@ void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expec
     }
     expect.final_contents = std::move(contents);
   }
-  if (const auto* n = r.optional(t, "len")) expect.final_len = r.integer(*n, "'len'", 0, INT64_MAX);
+  if (const auto* n = r.optional(t, "len")) {
+    if (maps == 0) r.fail(*n, "'len' needs a map");
+    expect.final_len = r.integer(*n, "'len'", 0, INT64_MAX);
+  }
   if (expect.reach.empty() && expect.never.empty() && !expect.every_ok && !expect.final_contents && !expect.final_len)
     r.fail(at(t.source()), "[expect] says nothing: expected 'outcome', 'reach', 'never', 'every', 'final' or 'len'");
 }
@@ -336,6 +339,10 @@ Scenario load_scenario(const std::string& path) {
   } catch (const harness::FileRefused& error) {
     throw ScenarioError(path, {}, error.reason());
   }
+  return parse_scenario(contents, path);
+}
+
+Scenario parse_scenario(std::string_view contents, const std::string& path) {
   check_toml_nesting(path, contents);
   toml::table root;
   try {
