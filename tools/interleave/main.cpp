@@ -41,9 +41,9 @@ std::string parse_shard(const std::string& text, interleave::ExploreOverrides& o
 
 void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
   app.add_option("--strategy", o.strategy,
-                 "dfs, random or pct (default: the scenario's, else dfs when the space fits the budget, "
+                 "dfs, random, pct or delay (default: the scenario's, else dfs when the space fits the budget, "
                  "else pct depth 3 + random)")
-      ->check(CLI::IsMember({"dfs", "random", "pct"}));
+      ->check(CLI::IsMember({"dfs", "random", "pct", "delay"}));
   app.add_option("--seed", o.seed, "seed for random and pct (default 1)");
   app.add_option("--executions", o.executions,
                  fmt::format("budget of executions of each strategy (default {}); the default mix, when dfs does "
@@ -56,6 +56,8 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
                "dfs with dynamic partial-order reduction (source-DPOR + sleep sets): one execution per "
                "Mazurkiewicz trace");
   app.add_option("--depth", o.depth, "pct: bug depth d (default 3)")->check(CLI::Range(1u, 64u));
+  app.add_option("--delay-bound", o.delay_bound,
+                 "delay: every schedule of round robin with at most this many delays (default 2)");
   app.add_option("-j,--jobs", o.threads, "explore on this many threads; the report and traces do not depend on it")
       ->check(CLI::Range(1u, 256u));
   app.add_option_function<std::string>(
@@ -76,12 +78,14 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
 /// silently ignored. Returns the complaint, or "".
 std::string conflicting_run_options(const interleave::ExploreOverrides& o, bool save_traces) {
   const std::string strategy = o.strategy.value_or("");
-  if (strategy == "dfs" && o.seed) return "--seed has no effect with --strategy dfs (it seeds random, pct and the default mix)";
-  if ((strategy == "dfs" || strategy == "random") && o.depth)
+  if ((strategy == "dfs" || strategy == "delay") && o.seed)
+    return fmt::format("--seed has no effect with --strategy {} (it seeds random, pct and the default mix)", strategy);
+  if ((strategy == "dfs" || strategy == "random" || strategy == "delay") && o.depth)
     return fmt::format("--depth has no effect with --strategy {} (it is pct's, and the default mix's)", strategy);
-  if ((strategy == "random" || strategy == "pct") && o.preemption_bound)
+  if ((strategy == "random" || strategy == "pct" || strategy == "delay") && o.preemption_bound)
     return fmt::format("--preemption-bound has no effect with --strategy {} (it bounds dfs)", strategy);
-  if ((strategy == "random" || strategy == "pct") && o.dpor)
+  if (strategy != "delay" && o.delay_bound) return "--delay-bound bounds --strategy delay only";
+  if ((strategy == "random" || strategy == "pct" || strategy == "delay") && o.dpor)
     return fmt::format("--dpor has no effect with --strategy {} (it reduces dfs)", strategy);
   if (o.dpor && o.shard) return "--dpor cannot be sharded: its backtrack sets span the whole tree (drop --shard)";
   if (o.dpor && o.threads > 1) return "--dpor explores on one thread: -j has no effect with it";

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "harness/parallel.hpp"
+#include "harness/strategy/delay_bound.hpp"
 #include "harness/strategy/dfs.hpp"
 #include "harness/strategy/dpor.hpp"
 #include "harness/strategy/pct.hpp"
@@ -160,6 +161,16 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   if (strategy == "random") {
     run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::RandomWalkStrategy>(seed, budget, s); });
     run.strategy = fmt::format("random, seed {}", seed);
+  } else if (strategy == "delay") {
+    const std::uint32_t delays = overrides.delay_bound.value_or(2);
+    run.report = harness::explore_parallel_capped(
+        program,
+        [&](harness::Shard s) {
+          return std::make_unique<harness::DelayBoundStrategy>(harness::DelayBoundSettings{delays, budget, s});
+        },
+        shard, threads, budget, settings);
+    run.exhaustive = true;
+    run.strategy = fmt::format("delay, delay bound {}", delays);
   } else if (strategy == "pct") {
     run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::PctStrategy>(seed, budget, depth, s); });
     run.strategy = fmt::format("pct, depth {}, seed {}", depth, seed);
