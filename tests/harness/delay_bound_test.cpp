@@ -331,11 +331,11 @@ TEST_CASE("delay bounding runs its executions in increasing order key, the same 
 
 TEST_CASE("delay-bounded shards and threads cover the space exactly once", "[delay][parallel]") {
   const Program program = examples::lost_update(2, false);
-  const std::uint32_t bound = 3;
-  const Report whole = explore_delay(program, bound);
-  auto make = [bound](std::uint64_t cap) -> StrategyFactory {
-    return [bound, cap](Shard shard) {
-      return std::make_unique<DelayBoundStrategy>(DelayBoundSettings{bound, cap, shard});
+  constexpr std::uint32_t kBound = 3;
+  const Report whole = explore_delay(program, kBound);
+  auto make = [](std::uint64_t cap) -> StrategyFactory {
+    return [cap](Shard shard) {
+      return std::make_unique<DelayBoundStrategy>(DelayBoundSettings{kBound, cap, shard});
     };
   };
   for (std::uint32_t count : {2u, 3u, 7u}) {
