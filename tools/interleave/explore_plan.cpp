@@ -8,6 +8,7 @@ std::optional<StrategyKind> parse_strategy(const std::string& name) {
   if (name == "dfs") return StrategyKind::kDfs;
   if (name == "random") return StrategyKind::kRandom;
   if (name == "pct") return StrategyKind::kPct;
+  if (name == "delay") return StrategyKind::kDelay;
   return std::nullopt;
 }
 
@@ -15,6 +16,7 @@ std::string ExplorePlan::describe_first() const {
   switch (strategy) {
     case StrategyKind::kRandom: return fmt::format("random, seed {}", seed);
     case StrategyKind::kPct: return fmt::format("pct, depth {}, seed {}", depth, seed);
+    case StrategyKind::kDelay: return fmt::format("delay, delay bound {}", delay_bound);
     case StrategyKind::kDfs:
     case StrategyKind::kDefaultMix: break;
   }
@@ -28,7 +30,7 @@ std::variant<ExplorePlan, std::string> resolve_plan(const ExploreOverrides& o, c
   const std::optional<std::string> named = o.strategy ? o.strategy : d.strategy;
   if (named) {
     const std::optional<StrategyKind> kind = parse_strategy(*named);
-    if (!kind) return fmt::format("unknown strategy '{}': expected dfs, random or pct", *named);
+    if (!kind) return fmt::format("unknown strategy '{}': expected dfs, random, pct or delay", *named);
     plan.strategy = *kind;
   }
   const bool from_command_line = o.strategy.has_value();
@@ -38,9 +40,11 @@ std::variant<ExplorePlan, std::string> resolve_plan(const ExploreOverrides& o, c
 
   // Command-line options the strategy would ignore are refused.
   const bool dfs_family = plan.runs_dfs();
-  if (o.seed && plan.strategy == StrategyKind::kDfs)
-    return "--seed has no effect with --strategy dfs (it seeds random, pct and the default mix)";
-  if (o.depth && (plan.strategy == StrategyKind::kDfs || plan.strategy == StrategyKind::kRandom))
+  if (o.seed && (plan.strategy == StrategyKind::kDfs || plan.strategy == StrategyKind::kDelay))
+    return fmt::format("--seed has no effect with {} (it seeds random, pct and the default mix)", which);
+  if (o.delay_bound && plan.strategy != StrategyKind::kDelay) return "--delay-bound bounds --strategy delay only";
+  if (o.depth && (plan.strategy == StrategyKind::kDfs || plan.strategy == StrategyKind::kRandom ||
+                  plan.strategy == StrategyKind::kDelay))
     return fmt::format("--depth has no effect with {} (it is pct's, and the default mix's)", which);
   if (o.preemption_bound && !dfs_family)
     return fmt::format("--preemption-bound has no effect with {} (it bounds dfs)", which);
@@ -49,6 +53,7 @@ std::variant<ExplorePlan, std::string> resolve_plan(const ExploreOverrides& o, c
   plan.seed = o.seed.value_or(d.seed.value_or(1));
   plan.budget = o.executions.value_or(d.executions.value_or(kDefaultBudget));
   plan.depth = o.depth.value_or(d.depth.value_or(3));
+  plan.delay_bound = o.delay_bound.value_or(2);
   plan.max_steps = o.max_steps.value_or(d.max_steps.value_or(kDefaultMaxSteps));
   plan.shard = o.shard.value_or(harness::Shard{});
   plan.threads = std::max<std::uint32_t>(o.threads, 1);

@@ -27,9 +27,10 @@ enum class StrategyKind : unsigned char {
   kDfs,         ///< dfs, with dpor and/or a preemption bound
   kRandom,      ///< seeded random walks
   kPct,         ///< probabilistic concurrency testing
+  kDelay,       ///< delay-bounded round robin, exhaustive within the bound
 };
 
-/// Parses "dfs", "random", "pct" (what --strategy and [explore] accept).
+/// Parses "dfs", "random", "pct", "delay" (what --strategy accepts).
 std::optional<StrategyKind> parse_strategy(const std::string& name);
 
 struct ExplorePlan {
@@ -39,6 +40,7 @@ struct ExplorePlan {
   std::uint64_t seed = 1;
   std::uint64_t budget = kDefaultBudget;
   std::uint32_t depth = 3;
+  std::uint32_t delay_bound = 2;
   std::uint64_t max_steps = kDefaultMaxSteps;
   harness::Shard shard;      ///< index/count only; threads below
   std::uint32_t threads = 1;

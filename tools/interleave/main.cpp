@@ -81,9 +81,9 @@ std::string parse_shard(const std::string& text, interleave::ExploreOverrides& o
 
 void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
   app.add_option("--strategy", o.strategy,
-                 "dfs, random or pct (default: the scenario's, else dfs when the space fits the budget, "
+                 "dfs, random, pct or delay (default: the scenario's, else dfs when the space fits the budget, "
                  "else pct depth 3 + random)")
-      ->check(CLI::IsMember({"dfs", "random", "pct"}));
+      ->check(CLI::IsMember({"dfs", "random", "pct", "delay"}));
   add_number(app, "--seed", o.seed, 0, UINT64_MAX, "seed for random and pct (default 1)");
   add_number(app, "--executions", o.executions, 1, std::uint64_t{1} << 40,
              fmt::format("budget of executions (default {})", interleave::kDefaultBudget));
@@ -92,6 +92,8 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
                "dfs with dynamic partial-order reduction (source-DPOR + sleep sets): one execution per "
                "Mazurkiewicz trace");
   add_number(app, "--depth", o.depth, 1, 64, "pct: bug depth d (default 3)");
+  add_number(app, "--delay-bound", o.delay_bound, 0, 1000,
+             "delay: every schedule of round robin with at most this many delays (default 2)");
   add_number(app, "-j,--jobs", o.threads, 1, 256, "explore on this many threads; the report and traces do not depend on it");
   app.add_option_function<std::string>(
          "--shard",

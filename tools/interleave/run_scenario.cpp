@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "harness/parallel.hpp"
+#include "harness/strategy/delay_bound.hpp"
 #include "harness/strategy/dfs.hpp"
 #include "harness/strategy/dpor.hpp"
 #include "harness/strategy/pct.hpp"
@@ -177,6 +178,15 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   run.strategy = plan.describe_first();
   if (plan.strategy == StrategyKind::kRandom) {
     run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::RandomWalkStrategy>(seed, budget, s); });
+  } else if (plan.strategy == StrategyKind::kDelay) {
+    const std::uint32_t delays = plan.delay_bound;
+    run.report = harness::explore_parallel_capped(
+        program,
+        [&](harness::Shard s) {
+          return std::make_unique<harness::DelayBoundStrategy>(harness::DelayBoundSettings{delays, budget, s});
+        },
+        shard, threads, budget, settings);
+    run.exhaustive = true;
   } else if (plan.strategy == StrategyKind::kPct) {
     run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::PctStrategy>(seed, budget, depth, s); });
   } else {

@@ -20,6 +20,7 @@ struct ExploreOverrides {
   std::optional<std::uint64_t> seed;
   std::optional<std::uint64_t> executions;
   std::optional<std::uint32_t> preemption_bound;
+  std::optional<std::uint32_t> delay_bound;  ///< --strategy delay
   bool dpor = false;  ///< dfs with partial-order reduction
   bool shrink = false;  ///< shrink each saved trace
   std::uint32_t threads = 1;            ///< worker threads (-j)
