@@ -217,7 +217,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   harness::StackPool& stacks = fuzz::stacks();
-  const harness::Program program = interleave::make_program(scenario);
+  const harness::Program program = interleave::make_program(scenario, kMaxSteps);
   harness::RandomWalkStrategy strategy(seed, walks);
   harness::ExploreSettings settings;
   settings.max_steps = kMaxSteps;

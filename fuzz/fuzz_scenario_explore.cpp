@@ -94,7 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!operations(g.ops)) return 0;
 
   harness::StackPool& stacks = fuzz::stacks();
-  const harness::Program program = interleave::make_program(scenario);
+  const harness::Program program = interleave::make_program(scenario, kMaxSteps);
   harness::RandomWalkStrategy walks(1, kExecutions);
   harness::ExploreSettings settings;
   settings.max_steps = kMaxSteps;

@@ -78,6 +78,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 [&] { return std::string(text); });
   for (const interleave::MapDecl& map : scenario.maps) check_statements(map.initial, scenario, text);
   for (const interleave::GoroutineDecl& g : scenario.goroutines) check_statements(g.ops, scenario, text);
-  (void)interleave::make_program(scenario);  // builds nothing until run: must not throw
+  (void)interleave::make_program(scenario, 10000);  // builds nothing until run: must not throw
   return 0;
 }

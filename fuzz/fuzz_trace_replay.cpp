@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     const std::string recorded = "scenarios/" + entry.path().filename().string();
     auto [it, inserted] = library().try_emplace(recorded);
     it->second.scenario = interleave::load_scenario(entry.path().string());
-    it->second.program = interleave::make_program(it->second.scenario);
+    it->second.program = interleave::make_program(it->second.scenario, interleave::kDefaultMaxSteps);
   }
   fuzz::require(library().size() >= 14, "the scenario library is found",
                 [] { return "no scenarios under " + fuzz::source_path("scenarios"); });
