@@ -81,12 +81,14 @@ bool DporStrategy::begin_execution() {
     last_of_fiber_[index(events_[i].fiber)] = i;
     fiber_limit_ = std::max<std::size_t>(fiber_limit_, index(events_[i].fiber) + 1);
   }
+  seen_ = 0;
   pruned_ = false;
   stop_reason_.clear();
   return true;
 }
 
 Answer<FiberId> DporStrategy::choose_fiber(const SchedulingChoice& choice) {
+  seen_ |= choice.runnable;
   if (depth_ < path_.size()) {
     const Node& node = path_[depth_];
     if (node.data || node.enabled != choice.runnable || node.current != choice.current) {
@@ -106,6 +108,13 @@ Answer<FiberId> DporStrategy::choose_fiber(const SchedulingChoice& choice) {
   for (FiberSet rest = choice.runnable; rest != 0; rest &= rest - 1) {
     const Operation& op = choice.pending[index(lowest(rest))];
     node.pending.push_back(Sleeper{lowest(rest), Access{op.object, op.access}});
+  }
+  node.choice = true;
+  for (FiberSet rest = seen_ & ~choice.runnable; rest != 0; rest &= rest - 1) {
+    // Blocked, or finished (then this is its last step again: a spurious
+    // race at worst, which only adds work).
+    const Operation& op = choice.pending[index(lowest(rest))];
+    node.waiting.push_back(Sleeper{lowest(rest), Access{op.object, op.access}});
   }
   const std::optional<FiberId> chosen = pick(node);
   if (!chosen) {
@@ -139,6 +148,7 @@ Answer<std::uint64_t> DporStrategy::choose_data(const DataChoice& choice) {
 }
 
 std::optional<Stop> DporStrategy::observe_step(const StepView& step) {
+  seen_ |= step.runnable;
   const Access taken{step.operation->object, step.operation->access};
   if (depth_ == path_.size()) {
     // A forced step (one runnable fiber) at a new state.
@@ -168,36 +178,92 @@ std::optional<Stop> DporStrategy::observe_step(const StepView& step) {
     // A replayed step: its event is kept from the earlier run. A scheduling
     // branch keeps its own sleep set; only a data branch needs the one the
     // prefix leaves behind.
-    if (path_[replay_boundary_].data) child_sleep(node, taken, next_sleep_);
+    if (path_[replay_boundary_].data) child_sleep(node, taken, next_sleep_, settings_.preemption_bound.has_value());
     ++depth_;
     return std::nullopt;
   }
 
-  const auto& previous = last_of_fiber_[index(step.fiber)];
-  const std::uint32_t index_in_fiber = previous ? events_[*previous].index_in_fiber + 1 : 1;
-  fiber_limit_ = std::max<std::size_t>(fiber_limit_, index(step.fiber) + 1);
-  Event& event = events_.emplace_back();  // clock left unset: only the used part is zeroed
-  event.fiber = step.fiber;
-  event.access = taken;
-  event.node = depth_;
-  event.index_in_fiber = index_in_fiber;
-  event.clock_size = static_cast<std::uint32_t>(fiber_limit_);
-  std::fill_n(event.clock.begin(), fiber_limit_, 0u);
-  const std::size_t j = events_.size() - 1;
-  // The spawner's step comes before the child's first step.
-  if (event.index_in_fiber == 1 && step.spawned_at > 0) {
-    const std::size_t spawner = step.spawned_at - 1;
-    for (std::size_t f = 0; f < fiber_limit_; ++f)
-      events_[j].clock[f] = std::max(events_[j].clock[f], events_[spawner].at(f));
-  }
-  detect_races(j);
+  const std::size_t j = new_event(step.fiber, taken, depth_, step.spawned_at);
+  detect_races(j, step.operation->blocker != nullptr);
   last_of_fiber_[index(step.fiber)] = j;
-  child_sleep(node, taken, next_sleep_);
+  child_sleep(node, taken, next_sleep_, settings_.preemption_bound.has_value());
   ++depth_;
   return std::nullopt;
 }
 
-void DporStrategy::detect_races(std::size_t j) {
+std::size_t DporStrategy::new_event(FiberId fiber, const Access& access, std::size_t node, std::uint64_t spawned_at) {
+  const auto& previous = last_of_fiber_[index(fiber)];
+  const std::uint32_t index_in_fiber = previous ? events_[*previous].index_in_fiber + 1 : 1;
+  fiber_limit_ = std::max<std::size_t>(fiber_limit_, index(fiber) + 1);
+  Event& event = events_.emplace_back();  // clock left unset: only the used part is zeroed
+  event.fiber = fiber;
+  event.access = access;
+  event.node = node;
+  event.index_in_fiber = index_in_fiber;
+  const std::size_t j = events_.size() - 1;
+  event.block_first = j > 0 && events_[j - 1].fiber == fiber ? events_[j - 1].block_first : j;
+  event.clock_size = static_cast<std::uint32_t>(fiber_limit_);
+  std::fill_n(event.clock.begin(), fiber_limit_, 0u);
+  // The spawner's step comes before the child's first step.
+  if (event.index_in_fiber == 1 && spawned_at > 0) {
+    const std::size_t spawner = spawned_at - 1;
+    for (std::size_t f = 0; f < fiber_limit_; ++f)
+      events_[j].clock[f] = std::max(events_[j].clock[f], events_[spawner].at(f));
+  }
+  return j;
+}
+
+void DporStrategy::races_of_pending_steps(bool stuck) {
+  if (events_.empty()) return;
+  // The run ended (a failure in its last step) before the other fibers took
+  // their next steps. Look for the races those steps would have had, as if
+  // each ran next, with the last step dependent on all of them (it ended
+  // them). A fiber's next step is known from the latest scheduling choice if
+  // it has not run since (only forced steps follow that choice); otherwise
+  // it is unknown and may depend on anything.
+  const std::size_t last = events_.size() - 1;
+  // A failure ends the fiber that raised it; a deadlock (or a step bound)
+  // leaves every fiber, the last one too, at its next step.
+  const FiberSet ended = stuck ? 0 : bit(events_[last].fiber);
+  std::size_t k = events_[last].node;
+  while (k > 0 && !path_[k].choice) --k;
+  const Node& node = path_[k];
+  const Access taken = events_[last].access;
+  const std::size_t limit = fiber_limit_;
+  if (!stuck) events_[last].access = Access{kNoObject, AccessKind::kWait};
+  FiberSet known = 0;
+  if (node.choice) {
+    for (const Sleepers* list : {&node.pending, &node.waiting}) {
+      for (const Sleeper& s : *list) {
+        const auto& previous = last_of_fiber_[index(s.fiber)];
+        if (contains(ended, s.fiber) || (previous && events_[*previous].node >= k)) continue;
+        known |= bit(s.fiber);
+        const std::size_t j = new_event(s.fiber, s.next, events_[last].node, 0);
+        detect_races(j, false);
+        events_.pop_back();
+      }
+    }
+  }
+  events_[last].access = taken;
+  fiber_limit_ = limit;
+  for (FiberSet rest = seen_ & ~known & ~ended; rest != 0; rest &= rest - 1) {
+    const FiberId fiber = lowest(rest);
+    // Unknown next step: every step of another fiber not already ordered
+    // before this fiber's last one may race with it.
+    const std::optional<std::size_t> mine = last_of_fiber_[index(fiber)];
+    for (std::size_t i = 0; i < events_.size(); ++i) {
+      if (events_[i].fiber == fiber || (mine && i < *mine && happens_before(i, *mine))) continue;
+      if (settings_.preemption_bound) {
+        reverse_in_block(i, fiber);
+      } else {
+        Node& at = path_[events_[i].node];
+        at.backtrack |= contains(at.enabled, fiber) ? bit(fiber) : at.enabled;
+      }
+    }
+  }
+}
+
+void DporStrategy::detect_races(std::size_t j, bool may_block) {
   Event& ej = events_[j];
   const FiberId p = ej.fiber;
   // Direct predecessors: p's previous step, and for every other fiber its
@@ -254,6 +320,25 @@ void DporStrategy::detect_races(std::size_t j) {
   if (previous_acquire && std::find(racing.begin(), racing.end(), *previous_acquire) == racing.end())
     racing.push_back(*previous_acquire);
 
+  if (settings_.preemption_bound) {
+    for (const std::size_t i : racing) reverse_in_block(i, p);
+    // A step that may block was pending since p's previous block ended:
+    // the first step of each other fiber since then that depends on it
+    // decided whether that block ended by blocking or by a preemption, and
+    // whether p could run on. Moving that fiber's step before the block
+    // changes what the block is, so the two blocks race.
+    const auto& previous = last_of_fiber_[index(p)];
+    if (may_block && previous && *previous + 1 < j) {
+      FiberSet seen = bit(p);
+      for (std::size_t m = *previous + 1; m < j; ++m) {
+        const FiberId other = events_[m].fiber;
+        if (contains(seen, other) || !dependent(events_[m].access, ej.access)) continue;
+        seen |= bit(other);
+        reverse_in_block(*previous, other);
+      }
+    }
+    return;
+  }
   for (const std::size_t i : racing) {
     // Nothing to add where every enabled fiber is already to be tried.
     if ((path_[events_[i].node].enabled & ~path_[events_[i].node].backtrack) == 0) continue;
@@ -273,31 +358,24 @@ void DporStrategy::detect_races(std::size_t j) {
     Node& at = path_[events_[i].node];
     if ((initials & at.backtrack) != 0) continue;
     const FiberSet usable = initials & at.enabled;
-    if (usable == 0) {
-      at.backtrack |= at.enabled;  // no initial can start here: try everything, which is sound
-      continue;
-    }
-    add_backtrack(events_[i].node, lowest(usable));
+    // No initial can start here: try everything, which is sound.
+    at.backtrack |= usable == 0 ? at.enabled : bit(lowest(usable));
   }
 }
 
-void DporStrategy::add_backtrack(std::size_t node_index, FiberId fiber) {
-  path_[node_index].backtrack |= bit(fiber);
-  if (within_bound(path_[node_index], fiber)) return;
-  // The reversal needs one preemption too many here: also schedule the
-  // fiber at the latest earlier state where it runs within the bound.
-  for (std::size_t k = node_index; k-- > 0;) {
-    Node& earlier = path_[k];
-    if (earlier.data || !contains(earlier.enabled, fiber)) continue;
-    if (within_bound(earlier, fiber)) {
-      earlier.backtrack |= bit(fiber);
-      return;
-    }
+void DporStrategy::reverse_in_block(std::size_t i, FiberId fiber) {
+  // At the state before i (a preemption just before it, when the bound
+  // allows one there) and at the start of i's block (always affordable: the
+  // choice made there was, and any other fiber costs the same).
+  for (const std::size_t m : {events_[i].block_first, i}) {
+    Node& at = path_[events_[m].node];
+    at.backtrack |= contains(at.enabled, fiber) ? bit(fiber) : at.enabled;
   }
 }
 
-void DporStrategy::child_sleep(const Node& node, const Access& taken, Sleepers& next) {
+void DporStrategy::child_sleep(const Node& node, const Access& taken, Sleepers& next, bool bounded) {
   next.clear();  // reuses the buffer: no allocation per step
+  if (bounded) return;  // no sleep sets under a preemption bound (see the header)
   for (const Sleeper& s : node.sleep)
     if (!dependent(s.next, taken)) next.push_back(s);
   // Siblings explored before this choice sleep too, while independent.
@@ -306,11 +384,15 @@ void DporStrategy::child_sleep(const Node& node, const Access& taken, Sleepers& 
 }
 
 std::optional<Stop> DporStrategy::end_execution(const Outcome& outcome) {
-  if (outcome.kind == OutcomeKind::kDivergence || outcome.kind == OutcomeKind::kPruned || depth_ >= path_.size())
-    return std::nullopt;
-  path_.resize(depth_);
-  return Stop{StopKind::kDivergence,
-              "the program is not deterministic: this run ended before an earlier run with the same choices"};
+  if (outcome.kind == OutcomeKind::kDivergence || outcome.kind == OutcomeKind::kPruned) return std::nullopt;
+  if (depth_ < path_.size()) {
+    path_.resize(depth_);
+    return Stop{StopKind::kDivergence,
+                "the program is not deterministic: this run ended before an earlier run with the same choices"};
+  }
+  if (!outcome.ok())
+    races_of_pending_steps(outcome.kind == OutcomeKind::kDeadlock || outcome.kind == OutcomeKind::kStepBound);
+  return std::nullopt;
 }
 
 Provenance DporStrategy::provenance() const {

@@ -60,7 +60,7 @@ grep -q "expectation: held" "$work/out" || fail "the merged report judged nothin
 # is the same bytes, and prints as the run printed it.
 # shellcheck disable=SC2086
 "$cli" run $scenarios scenarios/12_rwmutex_map.toml --dpor --json "$work/full.json" > "$work/full.txt"
-grep -q '"pruned": 14' "$work/full.json" || fail "no pruned runs to carry"
+grep -Eq '"pruned": [1-9]' "$work/full.json" || fail "no pruned runs to carry"
 merge "$work/full.json" --json "$work/again.json"
 cmp "$work/full.json" "$work/again.json" || fail "a report read and written again changed"
 diff <(grep -v "^[0-9]* scenarios" "$work/full.txt") <(grep -v "^[0-9]* scenarios" "$work/out") ||

@@ -89,8 +89,8 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
              fmt::format("budget of executions (default {})", interleave::kDefaultBudget));
   add_number(app, "--preemption-bound", o.preemption_bound, 0, 1000, "dfs: at most this many preemptions per schedule");
   app.add_flag("--dpor", o.dpor,
-               "dfs with dynamic partial-order reduction (source-DPOR + sleep sets): one execution per "
-               "Mazurkiewicz trace");
+               "dfs with dynamic partial-order reduction (source-DPOR + sleep sets; with --preemption-bound, "
+               "bounded POR without sleep sets): fewer executions, the same outcome classes");
   add_number(app, "--depth", o.depth, 1, 64, "pct: bug depth d (default 3)");
   add_number(app, "--delay-bound", o.delay_bound, 0, 1000,
              "delay: every schedule of round robin with at most this many delays (default 2)");
