@@ -51,7 +51,6 @@ class IoError : public std::runtime_error {
  private:
   std::string path_;
 };
-using FileIoError = IoError;
 
 /// The default limit of read_file: 256 MiB.
 inline constexpr std::size_t kMaxFileBytes = std::size_t{256} << 20;

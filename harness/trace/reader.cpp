@@ -429,7 +429,7 @@ Trace load_trace(const std::string& path) {
     text = read_file(path, kMaxTraceFileBytes, "a trace file");
   } catch (const FileRefused& error) {
     throw TraceError(path, 0, 0, error.reason());
-  } catch (const FileIoError& error) {
+  } catch (const IoError& error) {
     throw TraceError(path, 0, 0, error.what(), true);
   }
   return parse_trace(text, path);

@@ -18,7 +18,7 @@ int cmd_merge(const std::vector<std::string>& report_paths, const std::optional<
   std::vector<RunReport> reports;
   if (json_path && *json_path != "-") check_output_file(*json_path);
   for (const std::string& path : report_paths) {
-    // A file that cannot be read throws: FileRefused (exit 2), FileIoError (exit 4).
+    // A file that cannot be read throws: FileRefused (exit 2), IoError (exit 4).
     const std::string text = harness::read_file(path, kMaxJsonReportBytes, "a JSON report");
     Json report;
     try {

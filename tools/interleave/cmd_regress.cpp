@@ -71,9 +71,9 @@ Captured captured(Body body) {
   } catch (const harness::FileRefused& error) {
     err << "interleave: " << error.what() << "\n";
     result.code = kExitBadInput;
-  } catch (const harness::FileIoError& error) {
+  } catch (const harness::IoError& error) {
     err << "interleave: " << error.what() << "\n";
-    result.code = kExitIo;
+    result.code = kExitIoError;
   } catch (const std::exception& error) {
     err << "interleave: " << error.what() << "\n";
     result.code = kExitFailed;
@@ -96,7 +96,7 @@ std::string first_error(const std::string& err) {
 
 /// The exit code a failing case contributes: 2 for bad input, 4 for an I/O
 /// failure, 1 otherwise; the run exits with the largest.
-int severity(int code) { return code == kExitBadInput || code == kExitIo ? code : kExitFailed; }
+int severity(int code) { return code == kExitBadInput || code == kExitIoError ? code : kExitFailed; }
 
 }  // namespace
 
@@ -117,7 +117,7 @@ int cmd_regress(const std::vector<std::string>& dirs_given, const std::optional<
     std::vector<std::string> found;
     fs::recursive_directory_iterator it(dir, error), end;
     for (; !error && it != end; it.increment(error)) found.push_back(it->path().string());
-    if (error) throw harness::FileIoError(fmt::format("could not read folder {}: {}", dir, error.message()));
+    if (error) throw harness::IoError(fmt::format("could not read folder {}: {}", dir, error.message()));
     std::sort(found.begin(), found.end());
     for (const auto& path : found) {
       if (path.ends_with(".trace")) traces.push_back(path);
@@ -145,7 +145,7 @@ int cmd_regress(const std::vector<std::string>& dirs_given, const std::optional<
   for (const std::string& scenario : scenarios) {
     const Captured run = captured([&] { return cmd_run({scenario}, ExploreOverrides{}, std::nullopt); });
     std::string failure = "the expectation did not hold";
-    if (run.code == kExitBadInput || run.code == kExitIo) failure = first_error(run.err);
+    if (run.code == kExitBadInput || run.code == kExitIoError) failure = first_error(run.err);
     report("scenario " + scenario, run, failure);
     if (run.code != kExitHeld) std::cout << run.out;
   }

@@ -20,7 +20,7 @@ std::optional<harness::Trace> load_trace_or_report(const std::string& path, int&
     return harness::load_trace(path);
   } catch (const harness::TraceError& error) {
     std::cerr << "interleave: " << error.what() << "\n";
-    exit_code = error.io() ? kExitIo : kExitBadInput;
+    exit_code = error.io() ? kExitIoError : kExitBadInput;
     return std::nullopt;
   }
 }

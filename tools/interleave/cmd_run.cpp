@@ -26,7 +26,7 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
       fs::directory_iterator it(path, error), end;
       for (; !error && it != end; it.increment(error))
         if (it->is_regular_file(error) && it->path().extension() == ".toml") found.push_back(it->path().string());
-      if (error) throw harness::FileIoError(fmt::format("could not read folder {}: {}", path, error.message()));
+      if (error) throw harness::IoError(fmt::format("could not read folder {}: {}", path, error.message()));
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::exists(status)) {
@@ -34,7 +34,7 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
     } else if (status.type() == fs::file_type::not_found) {
       throw ScenarioError(path, {}, "no such file or directory");
     } else {
-      throw harness::FileIoError(fmt::format("could not read {}: {}", path, error.message()));
+      throw harness::IoError(fmt::format("could not read {}: {}", path, error.message()));
     }
   }
   return files;

@@ -44,7 +44,7 @@ std::optional<Scenario> load_or_report(const std::string& path);
 
 /// Scenario files named by `paths`: files as given, directories expanded to
 /// their *.toml files in name order. Throws ScenarioError for a missing path,
-/// harness::FileIoError for a folder that cannot be listed.
+/// harness::IoError for a folder that cannot be listed.
 std::vector<std::string> scenario_files(const std::vector<std::string>& paths);
 
 /// Refuses (harness::FileRefused) an output file name that is a directory or

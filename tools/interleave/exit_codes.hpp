@@ -10,7 +10,6 @@ inline constexpr int kExitFailed = 1;          ///< an expectation failed
 inline constexpr int kExitBadInput = 2;        ///< bad input: a scenario, trace, option or file named is wrong
 inline constexpr int kExitReplayMismatch = 3;  ///< a replay did not reproduce its trace
 inline constexpr int kExitIoError = 4;         ///< the system failed reading or writing a file (report, trace, folder)
-inline constexpr int kExitIo = kExitIoError;
 /// A fiber of the code under test overflowed its stack (the engine exits).
 inline constexpr int kExitStackOverflow = harness::kStackOverflowExitCode;
 inline constexpr int kExitInterrupted = 130;   ///< Ctrl-C: the report so far was printed, traces saved

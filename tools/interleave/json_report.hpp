@@ -108,10 +108,6 @@ harness::Report harness_report(const ScenarioReport& report);
 /// scenarios or strategies, other shard counts, a shard given twice).
 RunReport merge_runs(const std::vector<RunReport>& reports);
 
-/// What is wrong with a parsed JSON report, if anything: every value that
-/// merging reads must be there with its type ("/scenarios/0/executions:
-/// expected a whole number, found a string"). Check before merge_reports.
-std::optional<std::string> report_problem(const Json& report);
 
 /// The largest JSON report merge reads.
 inline constexpr std::size_t kMaxJsonReportBytes = std::size_t{256} << 20;

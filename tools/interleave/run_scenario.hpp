@@ -73,7 +73,7 @@ std::vector<std::string> trace_stems(const std::vector<std::string>& files);
 void stamp_scenario(harness::Trace& trace, const Scenario& scenario);
 /// Saves a stamped trace with its scenario path rewritten relative to the
 /// trace's folder (the replay resolves it from there). Throws
-/// harness::FileRefused or harness::FileIoError.
+/// harness::FileRefused or harness::IoError.
 void save_scenario_trace(const std::string& path, harness::Trace trace);
 
 /// "12,870"

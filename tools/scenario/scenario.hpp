@@ -133,10 +133,6 @@ Scenario load_scenario(const std::string& path);
 /// Throws ScenarioError. (The fuzz targets parse text without a file.)
 Scenario parse_scenario(std::string_view contents, const std::string& path);
 
-/// The scenario file's text with operation `op` of goroutine `goroutine`
-/// removed (comments are not kept). nullopt if there is no such operation.
-std::optional<std::string> without_operation(const std::string& path, std::size_t goroutine, std::size_t op);
-
 /// The hash load_scenario records for a file's contents.
 std::string content_hash(std::string_view contents);
 

@@ -422,26 +422,4 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
   return s;
 }
 
-std::optional<std::string> without_operation(const std::string& path, std::size_t goroutine, std::size_t op) {
-  toml::table root;
-  try {
-    const std::string contents = harness::read_file(path, kMaxScenarioFileBytes, "a scenario file");
-    check_toml_nesting(path, contents);
-    root = toml::parse(contents, path);
-  } catch (const toml::parse_error&) {
-    return std::nullopt;
-  } catch (const ScenarioError&) {
-    return std::nullopt;
-  }
-  toml::array* goroutines = root["goroutine"].as_array();
-  if (goroutines == nullptr || goroutine >= goroutines->size()) return std::nullopt;
-  toml::table* g = (*goroutines)[goroutine].as_table();
-  toml::array* ops = g == nullptr ? nullptr : (*g)["ops"].as_array();
-  if (ops == nullptr || op >= ops->size()) return std::nullopt;
-  ops->erase(ops->begin() + static_cast<std::ptrdiff_t>(op));
-  std::ostringstream text;
-  text << root << "\n";
-  return text.str();
-}
-
 }  // namespace interleave
