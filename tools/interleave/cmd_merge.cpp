@@ -2,6 +2,7 @@
 // whole run, with each scenario's expectation judged on the whole. An
 // incomplete or overlapping set of shards is refused unless --partial asks
 // for a partial merge, which judges nothing and claims no exhausted space.
+#include <charconv>
 #include <iostream>
 #include <map>
 
@@ -13,6 +14,31 @@
 #include "tools/interleave/json_report.hpp"
 
 namespace interleave {
+namespace {
+
+/// The number after `label` in a report's strategy text ("dfs, preemption
+/// bound 2", "delay, delay bound 1": ExplorePlan::describe_first), if any.
+std::optional<std::uint32_t> bound_in(const std::string& strategy, const std::string& label) {
+  const std::size_t at = strategy.find(label);
+  if (at == std::string::npos) return std::nullopt;
+  std::uint32_t value = 0;
+  const char* begin = strategy.data() + at + label.size();
+  const auto [ptr, ec] = std::from_chars(begin, strategy.data() + strategy.size(), value);
+  if (ec != std::errc{} || ptr == begin) return std::nullopt;
+  return value;
+}
+
+/// What bounded the shards' exploration, as judge() needs it.
+ExploreLimits limits_of(const ScenarioReport& report) {
+  ExploreLimits limits;
+  if (report.interrupted) limits.stop = ExploreLimits::Stop::kInterrupted;
+  else if (report.time_limit) limits.stop = ExploreLimits::Stop::kTimeLimit;
+  if (report.strategy.starts_with("delay")) limits.delay_bound = bound_in(report.strategy, "delay bound ");
+  else if (report.strategy.starts_with("dfs")) limits.preemption_bound = bound_in(report.strategy, "preemption bound ");
+  return limits;
+}
+
+}  // namespace
 
 int cmd_merge(const std::vector<std::string>& report_paths, const std::optional<std::string>& json_path, bool partial) {
   std::vector<RunReport> reports;
@@ -79,7 +105,7 @@ int cmd_merge(const std::vector<std::string>& report_paths, const std::optional<
         std::cerr << fmt::format("interleave: {} changed since the shards ran: re-run them\n", scenario.path);
         return kExitBadInput;
       }
-      const Verdict verdict = judge(loaded->expect, harness_report(scenario));
+      const Verdict verdict = judge(loaded->expect, harness_report(scenario), limits_of(scenario));
       scenario.judgement = verdict.held ? Judgement::kHeld : Judgement::kFailed;
       scenario.failures = verdict.failures;
       scenario.caveats = verdict.caveats;

@@ -11,6 +11,7 @@
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
 #include "tools/interleave/explore_plan.hpp"
+#include "tools/interleave/interrupt.hpp"
 #include "tools/interleave/json_report.hpp"
 
 namespace interleave {
@@ -72,7 +73,8 @@ void check_output_folder(const std::string& path) {
 }
 
 int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overrides,
-            const std::optional<std::string>& traces_dir, const std::optional<std::string>& json_path) {
+            const std::optional<std::string>& traces_dir, const std::optional<std::string>& json_path,
+            bool progress_in_log) {
   RunReport report;
   if (overrides.shard) report.shards = ShardSet{overrides.shard->count, {overrides.shard->index}};
   std::vector<std::string> io_errors;  // files that could not be written: exit 4, after the report
@@ -103,7 +105,12 @@ int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overr
     return kExitBadInput;
   }
   int held = 0, failed = 0, not_judged = 0, bad = 0;
-  const bool progress = ::isatty(STDERR_FILENO) != 0;
+  // On a terminal, one line redrawn in place; elsewhere (a CI log) plain
+  // lines now and then, when asked for.
+  const ProgressDisplay progress = ::isatty(STDERR_FILENO) != 0 ? ProgressDisplay::kTerminal
+                                   : progress_in_log            ? ProgressDisplay::kLog
+                                                                : ProgressDisplay::kNone;
+  std::size_t out_of_time = 0;  // scenarios the time limit stopped, or left unexplored
   const std::vector<std::string> stems = trace_stems(files);
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string& file = files[i];
@@ -124,13 +131,21 @@ int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overr
     print_scenario(out, report.scenarios.back());
     for (const SavedTrace& t : run.traces)
       if (!t.error.empty()) io_errors.push_back(t.error);
-    if (run.report.interrupted) {
+    if (run.report.interrupted && !run.time_limit) {
       out << "interrupted: the report above covers what was explored; remaining scenarios skipped\n";
-      return finish(kExitInterrupted);
+      return finish(interrupted_exit_code());
     }
+    // The time limit ends the run but not its judgement: each scenario is
+    // judged on what it explored (nothing, for those after the limit), so
+    // that none passes unexplored.
+    out_of_time += run.time_limit ? 1 : 0;
     const Judgement judgement = report.scenarios.back().judgement;
     (judgement == Judgement::kHeld ? held : judgement == Judgement::kFailed ? failed : not_judged) += 1;
   }
+  if (out_of_time > 0)
+    out << fmt::format("the time limit ran out: the report above covers what was explored within it ({} of {} "
+                       "scenario{} stopped or not explored; raise --time-limit)\n",
+                       out_of_time, files.size(), files.size() == 1 ? "" : "s");
   out << fmt::format("{} scenario{}: {} held, {} failed{}{}\n", files.size(), files.size() == 1 ? "" : "s", held, failed,
                      not_judged ? fmt::format(", {} not judged (a shard: merge every shard's report)", not_judged) : "",
                      bad ? fmt::format(", {} could not be read", bad) : "");

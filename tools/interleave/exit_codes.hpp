@@ -12,6 +12,8 @@ inline constexpr int kExitReplayMismatch = 3;  ///< a replay did not reproduce i
 inline constexpr int kExitIoError = 4;         ///< the system failed reading or writing a file (report, trace, folder)
 /// A fiber of the code under test overflowed its stack (the engine exits).
 inline constexpr int kExitStackOverflow = harness::kStackOverflowExitCode;
-inline constexpr int kExitInterrupted = 130;   ///< Ctrl-C: the report so far was printed, traces saved
+/// Ctrl-C (SIGINT). A stop signal exits 128 + its number: 130, 143 for SIGTERM,
+/// 129 for SIGHUP (interrupted_exit_code()); the report so far was printed, traces saved.
+inline constexpr int kExitInterrupted = 130;
 
 }  // namespace interleave

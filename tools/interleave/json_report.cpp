@@ -71,7 +71,8 @@ ScenarioReport scenario_report(const Scenario& scenario, const ScenarioRun& run,
   report.executions = run.report.executions - run.report.pruned;
   report.pruned = run.report.pruned;
   report.exhausted = run.report.exhausted;
-  report.interrupted = run.report.interrupted;
+  report.interrupted = run.report.interrupted && !run.time_limit;
+  report.time_limit = run.time_limit;
   for (const auto& c : run.report.classes) {
     ClassReport entry;
     entry.outcome = c.outcome;
@@ -116,7 +117,10 @@ std::string strategy_line(const ScenarioReport& report) {
 void print_scenario(std::ostream& out, const ScenarioReport& report) {
   out << fmt::format("{} — {}\n", report.path, report.description);
   out << fmt::format("  explored: {} executions, {}{}\n", grouped(report.executions + report.pruned),
-                     strategy_line(report), report.interrupted ? " (interrupted)" : "");
+                     strategy_line(report),
+                     report.interrupted  ? " (interrupted)"
+                     : report.time_limit ? " (stopped by the time limit)"
+                                         : "");
   out << "  outcomes:\n";
   for (const ClassReport& c : report.classes) {
     out << fmt::format("    {:>9}  {}\n", grouped(c.count), harness::describe(c.outcome));
@@ -172,6 +176,7 @@ Json scenario_json(const ScenarioReport& r) {
   json["pruned"] = r.pruned;
   json["exhausted"] = r.exhausted;
   json["interrupted"] = r.interrupted;
+  json["time_limit_reached"] = r.time_limit;
   json["outcomes"] = std::move(outcomes);
   const Json held = r.judgement == Judgement::kNotJudged ? Json(nullptr) : Json(r.judgement == Judgement::kHeld);
   json["expectation"] = Json{{"held", held}, {"failures", strings(r.failures)}, {"caveats", strings(r.caveats)}};
@@ -197,6 +202,7 @@ ScenarioReport scenario_of_json(const Json& json, const ShardSet& shards) {
   r.pruned = json.at("pruned").get<std::uint64_t>();
   r.exhausted = json.at("exhausted").get<bool>();
   r.interrupted = json.at("interrupted").get<bool>();
+  r.time_limit = json.value("time_limit_reached", false);  // absent from reports written before --time-limit
   for (const Json& entry : json.at("outcomes")) {
     ClassReport c;
     c.outcome = outcome_of(entry);
@@ -263,7 +269,7 @@ harness::Report harness_report(const ScenarioReport& r) {
   report.executions = r.executions + r.pruned;
   report.pruned = r.pruned;
   report.exhausted = r.exhausted;
-  report.interrupted = r.interrupted;
+  report.interrupted = r.interrupted || r.time_limit;
   for (const ClassReport& c : r.classes) {
     harness::OutcomeClass cls;
     cls.outcome = c.outcome;
@@ -298,6 +304,7 @@ RunReport merge_runs(const std::vector<RunReport>& reports) {
     into.executions = into.pruned = 0;
     into.exhausted = true;
     into.interrupted = false;
+    into.time_limit = false;
     into.then.clear();
     ShardSet then_on{merged.shards.count, {}};
     std::map<harness::Outcome, ClassReport> classes;
@@ -319,6 +326,7 @@ RunReport merge_runs(const std::vector<RunReport>& reports) {
       into.pruned += more.pruned;
       into.exhausted = into.exhausted && more.exhausted;
       into.interrupted = into.interrupted || more.interrupted;
+      into.time_limit = into.time_limit || more.time_limit;
       // Each class keeps the execution with the smallest order key, as an
       // unsharded run would.
       for (const ClassReport& c : more.classes) {

@@ -67,7 +67,8 @@ struct ScenarioReport {
   std::uint64_t executions = 0;  ///< complete executions: the sum of the class counts
   std::uint64_t pruned = 0;      ///< executions cut short as redundant (sleep-set blocked)
   bool exhausted = false;
-  bool interrupted = false;
+  bool interrupted = false;  ///< stopped by a signal (Ctrl-C, SIGTERM, SIGHUP)
+  bool time_limit = false;   ///< stopped by --time-limit
   std::vector<ClassReport> classes;
   Judgement judgement = Judgement::kNotJudged;
   std::vector<std::string> failures;

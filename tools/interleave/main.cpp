@@ -2,6 +2,7 @@
 // the traces of failing schedules, and keep them as regression tests.
 // CLI11 wiring only; each subcommand lives in its own file.
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "harness/trace/atomic_file.hpp"
 #include "harness/trace/text_escape.hpp"
 #include "tools/interleave/commands.hpp"
+#include "tools/interleave/duration.hpp"
 #include "tools/interleave/exit_codes.hpp"
 #include "tools/interleave/explore_plan.hpp"
 #include "tools/interleave/interrupt.hpp"
@@ -24,8 +26,8 @@ constexpr const char* kExitCodesHelp =
     "failed, none judged), 1 an expectation failed, 2 bad input (a scenario, trace, report, option or file named "
     "is wrong: said as file:line:col where it can be), 3 a replay did not reproduce its trace, 4 a file could not "
     "be read or written (the system's reason is given; the report was still printed), 70 a fiber of the code "
-    "under test overflowed its stack, 130 interrupted by Ctrl-C (the report so far was printed and the traces "
-    "found were saved).";
+    "under test overflowed its stack, 130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (128 + the signal: "
+    "the report so far was printed and the traces found were saved).";
 
 /// A whole number in [low, high], written as plain decimal digits: CLI11
 /// would take "-1" for an unsigned option (as 2^64 - 1).
@@ -120,6 +122,24 @@ std::string conflicting_run_options(const interleave::ExploreOverrides& o, bool 
   return {};
 }
 
+/// --time-limit DURATION: parsed at once, so a bad value is refused (exit 2)
+/// before any work.
+CLI::Option* add_time_limit(CLI::App& app, std::optional<std::chrono::milliseconds>& target, const std::string& what) {
+  return app
+      .add_option_function<std::string>(
+          "--time-limit",
+          [&target](const std::string& text) {
+            auto parsed = interleave::parse_duration(text);
+            if (auto* problem = std::get_if<std::string>(&parsed)) throw CLI::ValidationError("--time-limit", *problem);
+            target = std::get<std::chrono::milliseconds>(parsed);
+          },
+          fmt::format("stop {} after this long (90s, 15m, 1h, 500ms, 1h30m) and write what was found: the report "
+                      "(which says the time limit ran out, and judges each scenario on what it explored), the traces, "
+                      "the JSON report; for CI, set it below the job's timeout",
+                      what))
+      ->type_name("DURATION");
+}
+
 constexpr const char* kAllowOutsideHelp =
     "read the scenario a trace names even if its path (resolved against the trace's folder, symlinks followed) "
     "leads outside the current directory; without it such a trace is refused (exit 2), so that a trace from "
@@ -148,6 +168,13 @@ int main(int argc, char** argv) {
   run->add_option("--json", run_json, "also write a JSON report to this file ('-' for standard output)");
   run->add_flag("--shrink", run_overrides.shrink,
                 "shrink each saved trace first: fewest preemptions, then fewest steps, same outcome");
+  std::optional<std::chrono::milliseconds> time_limit;
+  add_time_limit(*run, time_limit, "exploring");
+  bool progress_in_log = false;
+  run->add_flag("--progress", progress_in_log,
+                "when stderr is not a terminal (a CI log), print a plain progress line every 10 seconds: "
+                "executions, rate, failing executions, outcome classes, time elapsed (on a terminal a progress "
+                "line is always shown)");
   run->footer(kExitCodesHelp);
 
   interleave::ExploreOverrides points_overrides;
@@ -217,6 +244,7 @@ int main(int argc, char** argv) {
   regress->add_option("--junit", junit, "write a JUnit XML report here");
   bool regress_outside = false;
   regress->add_flag("--allow-outside", regress_outside, kAllowOutsideHelp);
+  add_time_limit(*regress, time_limit, "running scenarios");
   regress->footer(kExitCodesHelp);
 
   try {
@@ -239,10 +267,16 @@ int main(int argc, char** argv) {
       return interleave::kExitBadInput;
     }
   }
-  interleave::install_interrupt_handler();
+  // The long-running commands stop cleanly on SIGINT, SIGTERM and SIGHUP
+  // (interrupt.hpp); the others end as the signal says.
+  const bool stoppable = *run || *regress || *shrink;
+  if (stoppable) interleave::install_interrupt_handler();
+  if (*shrink) interleave::quit_at_first_signal();  // it has no exploration to stop first
+  std::optional<interleave::TimeLimit> timer;
+  if (time_limit) timer.emplace(*time_limit);
   int code = interleave::kExitBadInput;
   try {
-    if (*run) code = interleave::cmd_run(run_paths, run_overrides, save_traces, run_json);
+    if (*run) code = interleave::cmd_run(run_paths, run_overrides, save_traces, run_json, progress_in_log);
     else if (*merge) code = interleave::cmd_merge(merge_paths, merge_json, partial);
     else if (*points) code = interleave::cmd_points(points_path, points_overrides);
     else if (*replay) code = interleave::cmd_replay(replay_path, check, replay_outside);
@@ -267,5 +301,8 @@ int main(int argc, char** argv) {
     std::cerr << "interleave: could not write standard output\n";
     return interleave::kExitIoError;
   }
+  // Stopped by a signal: 128 + its number, unless a file could not be written.
+  if (stoppable && interleave::stop_signal() != 0 && code != interleave::kExitIoError)
+    return interleave::interrupted_exit_code();
   return code;
 }

@@ -3,6 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -85,7 +89,52 @@ harness::Report in_phase(harness::Report report, std::uint64_t phase) {
   return report;
 }
 
+/// What a run that stopped early says of a trace it did not shrink.
+std::string not_shrunk_note() {
+  return stop_signal() == 0 && time_limit_reached() ? "not shrunk: the time limit ran out" : "not shrunk: interrupted";
+}
+
+/// What bounded the exploration, for the verdict to say why an expectation
+/// was not established.
+ExploreLimits explore_limits(const ExplorePlan& plan, const ScenarioRun& run) {
+  ExploreLimits limits;
+  if (run.time_limit) limits.stop = ExploreLimits::Stop::kTimeLimit;
+  else if (run.report.interrupted) limits.stop = ExploreLimits::Stop::kInterrupted;
+  if (plan.strategy == StrategyKind::kDelay) limits.delay_bound = plan.delay_bound;
+  else if (plan.runs_dfs()) limits.preemption_bound = plan.preemption_bound;
+  return limits;
+}
+
+/// The progress of a run in a log (stderr not a terminal): a plain line
+/// every progress_log_period(), never redrawn. Its times are for people
+/// watching a CI job; nothing recorded depends on them.
+std::function<void(const harness::Progress&)> log_progress(const std::string& name) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto period = progress_log_period();
+  auto next = std::make_shared<std::chrono::steady_clock::time_point>(start + period);
+  return [name, start, period, next](const harness::Progress& p) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < *next) return;
+    *next = now + period;
+    const double seconds = std::max(1e-3, std::chrono::duration<double>(now - start).count());
+    std::cerr << fmt::format("interleave: {}: {} executions ({}/s), {} failing, {} outcome classes, {:.0f} s elapsed\n",
+                             name, grouped(p.executions), grouped(static_cast<std::uint64_t>(p.executions / seconds)),
+                             grouped(p.failures), p.classes, seconds)
+              << std::flush;
+  };
+}
+
 }  // namespace
+
+std::chrono::milliseconds progress_log_period() {
+  if (const char* text = std::getenv("INTERLEAVE_PROGRESS_PERIOD_MS"); text != nullptr) {
+    std::uint64_t ms = 0;
+    const char* end = text + std::strlen(text);
+    const auto [ptr, ec] = std::from_chars(text, end, ms);
+    if (ec == std::errc{} && ptr == end && ms > 0 && ms <= 3600000) return std::chrono::milliseconds(ms);
+  }
+  return std::chrono::seconds(10);
+}
 
 std::vector<std::string> trace_stems(const std::vector<std::string>& files) {
   namespace fs = std::filesystem;
@@ -127,7 +176,7 @@ std::vector<std::string> trace_stems(const std::vector<std::string>& files) {
 }
 
 ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overrides,
-                         const std::optional<std::string>& traces_dir, bool show_progress,
+                         const std::optional<std::string>& traces_dir, ProgressDisplay progress,
                          const std::string& trace_stem) {
   const ExplorePlan plan = [&] {
     auto resolved = resolve_plan(overrides, scenario.explore);
@@ -142,7 +191,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   harness::ExploreSettings settings;
   settings.max_steps = plan.max_steps;
   settings.stop = &interrupt_requested();
-  if (show_progress) {
+  if (progress == ProgressDisplay::kTerminal) {
     // Wall-clock time is for this display only; nothing recorded depends on it.
     const auto start = std::chrono::steady_clock::now();
     const bool budget_known = plan.budget_known();
@@ -158,6 +207,9 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
                                p.classes, eta)
                 << std::flush;
     };
+  } else if (progress == ProgressDisplay::kLog) {
+    settings.progress = log_progress(scenario.name);
+    settings.progress_every = 64;  // often enough to notice the period passing; the callback only reads the clock
   }
 
   const harness::Program program = make_program(scenario, settings.max_steps);
@@ -227,7 +279,8 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       }
     }
   }
-  if (show_progress) std::cerr << "\r\033[K" << std::flush;
+  if (progress == ProgressDisplay::kTerminal) std::cerr << "\r\033[K" << std::flush;
+  run.time_limit = run.report.interrupted && stopped_by_time_limit();
 
   for (auto& c : run.report.classes)
     if (!c.outcome.ok()) stamp_scenario(c.first_trace, scenario);
@@ -236,7 +289,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
     run.judged = false;
     run.verdict.caveats.push_back("a shard sees part of the space: run 'interleave merge' on every shard's --json report");
   } else {
-    run.verdict = judge(scenario.expect, run.report);
+    run.verdict = judge(scenario.expect, run.report, explore_limits(plan, run));
   }
 
   if (traces_dir) {
@@ -252,13 +305,13 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       SavedTrace saved{c.outcome, path, {}, {}};
       harness::Trace to_save = c.first_trace;
       if (overrides.shrink && quit_requested()) {
-        saved.shrink_note = "not shrunk: interrupted";
+        saved.shrink_note = not_shrunk_note();
       } else if (overrides.shrink) {
         const ShrinkResult shrunk = shrink_trace(scenario, c.first_trace, budget);
         to_save = shrunk.trace;
         const char* maybe = shrunk.exhaustive ? "" : " (a search stopped on its budget: maybe not minimal)";
         saved.shrink_note =
-            shrunk.interrupted ? "not shrunk: interrupted"
+            shrunk.interrupted ? not_shrunk_note()
             : shrunk.before.preemptions == shrunk.after.preemptions && shrunk.before.steps == shrunk.after.steps
                 ? fmt::format("{}: {} preemptions, {} steps{}", shrunk.exhaustive ? "already minimal" : "not shrunk",
                               shrunk.after.preemptions, shrunk.after.steps, maybe)

@@ -2,6 +2,7 @@
 // expectations, saving one trace per failing outcome class.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,8 +50,21 @@ struct ScenarioRun {
   std::string then;         ///< the default mix after a dfs that did not exhaust: "pct depth 3 + random, seed 1"
   Verdict verdict;
   bool judged = true;       ///< false on a shard: part of the space cannot be judged alone
+  bool time_limit = false;  ///< --time-limit stopped it (report.interrupted is set too)
   std::vector<SavedTrace> traces;
 };
+
+/// How a run shows its progress on stderr.
+enum class ProgressDisplay : unsigned char {
+  kNone,
+  kTerminal,  ///< one line redrawn in place (stderr is a terminal)
+  kLog,       ///< a plain line every progress_log_period() (a CI log: --progress on a non-terminal)
+};
+
+/// How often ProgressDisplay::kLog prints: 10 s, or the milliseconds in the
+/// environment variable INTERLEAVE_PROGRESS_PERIOD_MS (for tests: a run
+/// longer than the period must not be needed to see a line).
+std::chrono::milliseconds progress_log_period();
 
 /// Explores `scenario`. With `traces_dir`, saves the first trace of each
 /// failing outcome class there, as `<trace_stem>.<kind>.trace` (trace_stem:
@@ -58,7 +72,7 @@ struct ScenarioRun {
 /// Throws BadPlan (explore_plan.hpp) when the options and the scenario's
 /// [explore] table cannot be honoured together.
 ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overrides,
-                         const std::optional<std::string>& traces_dir, bool show_progress,
+                         const std::optional<std::string>& traces_dir, ProgressDisplay progress,
                          const std::string& trace_stem = {});
 
 /// The stem of each scenario file's saved traces, collision-free and
