@@ -490,15 +490,19 @@ toml::array* operations_at(toml::table& root, const Site& site) {
   return g == nullptr ? nullptr : (*g)["ops"].as_array();
 }
 
-/// The operation's text as the file spells it.
-std::optional<std::string> operation_text(const std::string& path, const Site& site) {
-  toml::table root;
+/// The scenario file parsed; nullopt if it no longer parses.
+std::optional<toml::table> parsed(const std::string& path) {
   try {
-    root = toml::parse_file(path);
+    return toml::parse_file(path);
   } catch (const toml::parse_error&) {
     return std::nullopt;
   }
-  toml::array* ops = operations_at(root, site);
+}
+
+/// The operation's text as the file spells it.
+std::optional<std::string> operation_text(const std::string& path, const Site& site) {
+  std::optional<toml::table> root = parsed(path);
+  toml::array* ops = root ? operations_at(*root, site) : nullptr;
   if (ops == nullptr || site.op >= ops->size()) return std::nullopt;
   return (*ops)[site.op].value<std::string>();
 }
@@ -507,13 +511,8 @@ std::optional<std::string> operation_text(const std::string& path, const Site& s
 /// Comments are not kept.
 std::optional<std::string> edited(const std::string& path, const Site& site,
                                   const std::optional<std::string>& replacement) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error&) {
-    return std::nullopt;
-  }
-  toml::array* ops = operations_at(root, site);
+  std::optional<toml::table> root = parsed(path);
+  toml::array* ops = root ? operations_at(*root, site) : nullptr;
   if (ops == nullptr || site.op >= ops->size()) return std::nullopt;
   const auto at = ops->cbegin() + static_cast<std::ptrdiff_t>(site.op);
   if (replacement)
@@ -521,7 +520,7 @@ std::optional<std::string> edited(const std::string& path, const Site& site,
   else
     ops->erase(at);
   std::ostringstream text;
-  text << root << "\n";
+  text << *root << "\n";
   return text.str();
 }
 
