@@ -26,6 +26,13 @@ void CowMap::put(Key key, Value value) {
   store(std::move(next));  // …and store, with no lock: a racing writer's update can vanish
 }
 
+void CowMap::update(Key key, const std::function<Value(Value)>& next) {
+  Snapshot copy = load();  // one load: the copy's old value is the snapshot's
+  auto it = copy.find(key);
+  copy[key] = next(it == copy.end() ? 0 : it->second);
+  store(std::move(copy));
+}
+
 void CowMap::erase(Key key) {
   Snapshot next = load();
   next.erase(key);

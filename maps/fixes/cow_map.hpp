@@ -27,6 +27,7 @@ class CowMap final : public ConcurrentMap {
   void clear() override;
   std::pair<Value, bool> get_or_put(Key key, Value value) override;
   std::optional<Value> get_and_delete(Key key) override;
+  void update(Key key, const std::function<Value(Value)>& next) override;
   std::vector<std::pair<Key, Value>> snapshot() const override;
 
  private:

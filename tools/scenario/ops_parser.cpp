@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -15,7 +16,13 @@ struct Token {
   enum class Kind { kWord, kNumber, kSymbol, kEnd } kind = Kind::kEnd;
   std::string text;
   std::size_t offset = 0;
+  /// A '-' with white space before it and none after: in an argument list
+  /// it starts the next argument, a negative one (`get-or-put 0 -1`).
+  bool sign = false;
 };
+
+/// Two-character symbols, tried before single characters.
+constexpr std::string_view kPairs[] = {"..", "->", ":=", "+=", "-=", "*=", "==", "!=", "<=", ">="};
 
 class Parser {
  public:
@@ -53,13 +60,17 @@ class Parser {
                                     (text_[i] == '-' && i + 1 < text_.size() &&
                                      std::isalpha(static_cast<unsigned char>(text_[i + 1])))))
           t.text += text_[i++];
-      } else if (text_.substr(i, 2) == ".." || text_.substr(i, 2) == "->") {
+      } else if (std::find(std::begin(kPairs), std::end(kPairs), text_.substr(i, 2)) != std::end(kPairs) ||
+                 ((text_.substr(i, 2) == "++" || text_.substr(i, 2) == "--") && ends_statement(i + 2))) {
+        // `x--` only where the statement ends: `1 --2` is still 1 - (-2).
         t.kind = Token::Kind::kSymbol;
         t.text = std::string(text_.substr(i, 2));
         i += 2;
-      } else if (std::string_view("+-*():;.").find(c) != std::string_view::npos) {
+      } else if (std::string_view("+-*():;.[],=<>!").find(c) != std::string_view::npos) {
         t.kind = Token::Kind::kSymbol;
         t.text = std::string(1, c);
+        t.sign = c == '-' && i > 0 && std::isspace(static_cast<unsigned char>(text_[i - 1])) &&
+                 i + 1 < text_.size() && !std::isspace(static_cast<unsigned char>(text_[i + 1]));
         ++i;
       } else {
         // The whole character, even if it is not ASCII.
@@ -71,6 +82,12 @@ class Parser {
     Token end;
     end.offset = text_.size();
     tokens_.push_back(end);
+  }
+
+  /// Whether only white space, then the end or ';', follows `from`.
+  bool ends_statement(std::size_t from) const {
+    while (from < text_.size() && std::isspace(static_cast<unsigned char>(text_[from]))) ++from;
+    return from == text_.size() || text_[from] == ';';
   }
 
   const Token& peek(std::size_t ahead = 0) const { return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)]; }
@@ -103,24 +120,32 @@ class Parser {
     Statement s;
     if (at_word("defer")) {
       next();
+      const std::size_t body = peek().offset;
       s = simple();
       s.deferred = true;
+      if (!call_)
+        fail(body, fmt::format("'defer' takes a call (a map, lock or WaitGroup operation, or recover), not '{}'",
+                               trimmed(text_.substr(body, peek().offset - body))));
       // Seen while writing fuzz_scenario_explore (which reports it as an
       // exception escaping a goroutine): the value would arrive only when the
       // goroutine ends, after every later read of the variable (Go has no
       // such form either).
-      if (!s.bind.empty())
+      if (!s.bind.empty() || !s.ok_bind.empty())
         fail(start, fmt::format("a deferred operation cannot bind a variable ('-> {}'): its value would arrive only "
                                 "when the goroutine ends",
-                                s.bind));
+                                s.bind.empty() ? s.ok_bind : s.bind));
     } else if (at_word("for")) {
       s = for_loop();
     } else {
       s = simple();
     }
-    s.text = std::string(text_.substr(start, peek().offset - start));
-    while (!s.text.empty() && s.text.back() == ' ') s.text.pop_back();
+    s.text = trimmed(text_.substr(start, peek().offset - start));
     return s;
+  }
+
+  static std::string trimmed(std::string_view text) {
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    return std::string(text);
   }
 
   /// Counts one level of nesting ('for', parentheses, unary '-') while it
@@ -142,6 +167,7 @@ class Parser {
 
   Statement for_loop() {
     const Nested level(*this, peek().offset);
+    const LoopLevel loop(*this);
     next();  // for
     Statement s;
     s.op = OpCode::kFor;
@@ -154,20 +180,228 @@ class Parser {
     expect_symbol(":");
     const std::size_t scope = context_.variables ? context_.variables->size() : 0;
     if (context_.variables) context_.variables->push_back(s.loop_var);
+    loop_variables_.push_back(s.loop_var);
     s.body.push_back(one_statement());
     while (at_symbol(";")) {
       next();
       s.body.push_back(one_statement());
     }
+    loop_variables_.pop_back();
     if (context_.variables) context_.variables->resize(scope);  // the loop's own bindings end with it
     return s;
   }
 
+  /// Counts the 'for' loops open around the statement being read.
+  class LoopLevel {
+   public:
+    explicit LoopLevel(Parser& parser) : parser_(parser) { ++parser_.loops_; }
+    ~LoopLevel() { --parser_.loops_; }
+    LoopLevel(const LoopLevel&) = delete;
+    LoopLevel& operator=(const LoopLevel&) = delete;
+
+   private:
+    Parser& parser_;
+  };
+
+  // ---- variables ----
+  bool declared(const std::string& name) const {
+    return context_.variables == nullptr ||
+           std::find(context_.variables->begin(), context_.variables->end(), name) != context_.variables->end();
+  }
+  void declare(const std::string& name) {
+    if (context_.variables && name != "_") context_.variables->push_back(name);
+  }
+  /// A variable an assignment writes: declared before, and not a loop's own.
+  void check_assignable(const Token& name) const {
+    if (name.text == "_") return;
+    if (std::find(loop_variables_.begin(), loop_variables_.end(), name.text) != loop_variables_.end())
+      fail(name.offset, fmt::format("cannot assign to the loop variable '{}': the loop sets it", name.text));
+    if (!declared(name.text))
+      fail(name.offset, fmt::format("unknown variable '{}': declare it first, as in '{} := 0'", name.text, name.text));
+  }
+  /// `v := …`/`v, ok := …` declares (at least one name new, as Go asks);
+  /// `=` assigns to names declared before.
+  void bind_names(const Token& op, const std::vector<Token>& names) {
+    if (op.text == ":=") {
+      bool fresh = false;
+      for (const Token& n : names) fresh |= n.text != "_" && !declared(n.text);
+      if (!fresh) fail(op.offset, "no new variables on the left of ':=': use '=' to assign");
+      for (const Token& n : names)
+        if (std::find(loop_variables_.begin(), loop_variables_.end(), n.text) != loop_variables_.end())
+          fail(n.offset, fmt::format("cannot assign to the loop variable '{}': the loop sets it", n.text));
+      for (const Token& n : names)
+        if (!declared(n.text)) declare(n.text);
+    } else {
+      for (const Token& n : names) check_assignable(n);
+    }
+  }
+  static std::string bound(const Token& name) { return name.text == "_" ? std::string() : name.text; }
+
+  static bool is_assignment(const Token& t) {
+    static constexpr std::string_view kOps[] = {":=", "=", "+=", "-=", "*=", "++", "--", ","};
+    return t.kind == Token::Kind::kSymbol && std::find(std::begin(kOps), std::end(kOps), t.text) != std::end(kOps);
+  }
+  static ArithOp arith_of(const std::string& op) {
+    if (op == "+=" || op == "++") return ArithOp::kAdd;
+    if (op == "-=" || op == "--") return ArithOp::kSub;
+    if (op == "*=") return ArithOp::kMul;
+    return ArithOp::kSet;
+  }
+  static ExprPtr one() {
+    auto node = std::make_shared<Expr>();
+    node->value = 1;
+    return node;
+  }
+
+  /// `MAP[` … `]`, the map's index returned; the key in `s.args`.
+  std::size_t index_expression(Statement& s) {
+    const Token map = next();
+    const std::size_t target = lookup(context_.maps, map.text, map.offset, "map");
+    expect_symbol("[");
+    s.args.push_back(expr());
+    expect_symbol("]");
+    return target;
+  }
+
+  /// `m[k] = v`, `m[k]++`, `m[k] op= x`.
+  Statement index_statement() {
+    call_ = false;
+    Statement s;
+    const Token map = peek();
+    s.target = index_expression(s);
+    const Token op = peek();
+    if (op.kind == Token::Kind::kSymbol && op.text == "=") {
+      next();
+      s.op = OpCode::kPut;
+      s.args.push_back(expr());
+      return s;
+    }
+    if (op.kind != Token::Kind::kSymbol || (op.text != "++" && op.text != "--" && op.text != "+=" && op.text != "-=" &&
+                                            op.text != "*="))
+      fail(op.offset, fmt::format("expected '=', '++', '--', '+=', '-=' or '*=' after '{}[…]', found {} (to read "
+                                  "it, write 'v := {}[…]')",
+                                  map.text, shown(op), map.text));
+    if (s.target < context_.map_kinds.size() && context_.map_kinds[s.target] == "sync")
+      fail(map.offset, fmt::format("'{}' is a sync.Map, which has no index expression: write 'get K -> v' then "
+                                   "'put K v+1' (Load, then Store), as Go code must",
+                                   map.text));
+    next();
+    s.op = OpCode::kUpdate;
+    s.arith = arith_of(op.text);
+    s.args.push_back(op.text == "++" || op.text == "--" ? one() : expr());
+    return s;
+  }
+
+  /// `x := e`, `x = e`, `x op= e`, `x++`, and the reads `v := m[k]`,
+  /// `v, ok := m[k]`.
+  Statement assignment() {
+    call_ = false;
+    std::vector<Token> names{next()};
+    if (at_symbol(",")) {
+      next();
+      if (peek().kind != Token::Kind::kWord) fail(peek().offset, fmt::format("expected a variable name, found {}", shown(peek())));
+      names.push_back(next());
+    }
+    const Token op = next();
+    Statement s;
+    const bool declares = op.text == ":=" || op.text == "=";
+    if (declares && peek().kind == Token::Kind::kWord && peek(1).kind == Token::Kind::kSymbol && peek(1).text == "[") {
+      // A map read: mapaccess1 (one value) or mapaccess2 (comma-ok).
+      s.op = OpCode::kGet;
+      s.target = index_expression(s);
+      bind_names(op, names);
+      s.bind = bound(names[0]);
+      if (names.size() == 2) s.ok_bind = bound(names[1]);
+      return s;
+    }
+    if (names.size() == 2)
+      fail(names[1].offset, fmt::format("two variables take a map read: expected '{}, {} := MAP[KEY]'", names[0].text,
+                                        names[1].text));
+    if (op.kind != Token::Kind::kSymbol || !is_assignment(op) || op.text == ",")
+      fail(op.offset, fmt::format("expected ':=', '=', '+=', '-=', '*=', '++' or '--' after '{}', found {}",
+                                  names[0].text, shown(op)));
+    s.op = OpCode::kAssign;
+    s.arith = arith_of(op.text);
+    s.args.push_back(op.text == "++" || op.text == "--" ? one() : expr());
+    if (declares) {
+      bind_names(op, names);
+    } else {
+      check_assignable(names[0]);
+    }
+    s.bind = bound(names[0]);
+    return s;
+  }
+
+  /// `assert a CMP b`, `assert e` (e != 0), `assert !e` (e == 0).
+  Statement assertion() {
+    call_ = false;
+    next();  // assert
+    Statement s;
+    s.op = OpCode::kAssert;
+    if (peek().kind == Token::Kind::kEnd || at_symbol(";"))
+      fail(peek().offset, "'assert' takes a condition, as in 'assert total == 10'");
+    auto zero = [] { return std::make_shared<Expr>(); };
+    if (at_symbol("!")) {
+      next();
+      s.args = {expr(), zero()};
+      s.compare = Comparison::kEq;
+      return s;
+    }
+    s.args.push_back(expr());
+    static constexpr std::pair<std::string_view, Comparison> kComparisons[] = {
+        {"==", Comparison::kEq}, {"!=", Comparison::kNe}, {"<", Comparison::kLt},
+        {"<=", Comparison::kLe}, {">", Comparison::kGt},  {">=", Comparison::kGe}};
+    for (const auto& [symbol, comparison] : kComparisons) {
+      if (!at_symbol(symbol)) continue;
+      next();
+      s.compare = comparison;
+      s.args.push_back(expr());
+      return s;
+    }
+    if (peek().kind != Token::Kind::kEnd && !at_symbol(";"))
+      fail(peek().offset, fmt::format("expected ==, !=, <, <=, > or >= in the condition, found {}", shown(peek())));
+    s.compare = Comparison::kNe;
+    s.args.push_back(zero());
+    return s;
+  }
+
+  /// `go NAME`: [main] starts a declared goroutine, once.
+  Statement go_statement() {
+    call_ = false;
+    const Token go = next();
+    if (!context_.in_main)
+      fail(go.offset, "'go' starts a goroutine from [main]: without a [main] table every [[goroutine]] starts at once");
+    if (loops_ > 0) fail(go.offset, "'go' inside a loop: each [[goroutine]] is started once, by one 'go'");
+    Statement s;
+    s.op = OpCode::kGo;
+    const Token name = peek();
+    s.target = lookup(context_.goroutines, identifier("a goroutine name"), name.offset, "goroutine");
+    return s;
+  }
+
   Statement simple() {
+    call_ = true;
     const Token first = peek();
     if (first.kind != Token::Kind::kWord)
       fail(first.offset, fmt::format("expected an operation ({}), found {}", known_operations(), shown(first)));
+    if (is_assignment(peek(1))) return assignment();
+    if (peek(1).kind == Token::Kind::kSymbol && peek(1).text == "[") return index_statement();
+    if (first.text == "assert") return assertion();
+    if (first.text == "go") return go_statement();
     Statement s;
+    if (first.text == "add" || first.text == "done" || first.text == "wait") {
+      next();
+      s.op = first.text == "add" ? OpCode::kWgAdd : first.text == "done" ? OpCode::kWgDone : OpCode::kWgWait;
+      const Token name = peek();
+      const std::string group = identifier("a WaitGroup name");
+      s.target = lookup(context_.waitgroups, group, name.offset, "waitgroup");
+      if (s.op == OpCode::kWgAdd) {
+        if (peek().kind == Token::Kind::kEnd || at_symbol(";"))
+          fail(peek().offset, "'add' takes a WaitGroup and a number, as in 'add wg 2'");
+        s.args.push_back(argument());
+      }
+      return s;
+    }
     if (first.text == "lock" || first.text == "unlock" || first.text == "rlock" || first.text == "runlock") {
       next();
       s.op = first.text == "lock"     ? OpCode::kLock
@@ -221,14 +455,34 @@ class Parser {
       if (peek().kind == Token::Kind::kEnd || at_symbol("->") || at_symbol(";"))
         fail(peek().offset, fmt::format("'{}' takes {} argument{}: expected {}", name, shape->args,
                                         shape->args == 1 ? "" : "s", i == 0 ? "a key" : "a value"));
-      s.args.push_back(expr());
+      s.args.push_back(argument());
     }
+    if (peek().sign)
+      fail(peek().offset, fmt::format("'{}' takes {} argument{}; this '-' starts another (to subtract, put a space "
+                                      "after it, or none before it)",
+                                      name, shape->args, shape->args == 1 ? "" : "s"));
     if (shape->binds && at_symbol("->")) {
       next();
       s.bind = identifier("a variable name after '->'");
-      if (context_.variables) context_.variables->push_back(s.bind);
+      if (at_symbol(",")) {
+        const Token comma = next();
+        if (s.op == OpCode::kLen) fail(comma.offset, "'len' gives one value: expected 'len -> n'");
+        s.ok_bind = identifier("a second variable name (ok) after ','");
+      }
+      declare(s.bind);
+      if (!s.ok_bind.empty()) declare(s.ok_bind);
+      if (s.bind == "_") s.bind.clear();
+      if (s.ok_bind == "_") s.ok_bind.clear();
     }
     return s;
+  }
+
+  /// One argument of an operation: a '-' that starts a new argument ends it.
+  ExprPtr argument() {
+    arguments_ = true;
+    ExprPtr e = expr();
+    arguments_ = false;
+    return e;
   }
 
   std::size_t lookup(const std::vector<std::string>& names, const std::string& name, std::size_t offset,
@@ -276,7 +530,7 @@ class Parser {
 
   ExprPtr expr() {
     ExprPtr left = term();
-    while (at_symbol("+") || at_symbol("-")) {
+    while (at_symbol("+") || (at_symbol("-") && !(arguments_ && peek().sign))) {
       const Token op = next();
       ExprPtr right = term();
       left = operation(op.text == "+" ? Expr::Kind::kAdd : Expr::Kind::kSub, std::move(left), std::move(right),
@@ -331,7 +585,9 @@ class Parser {
     if (at_symbol("(")) {
       const Nested level(*this, t.offset);
       next();
+      const bool arguments = std::exchange(arguments_, false);  // inside parentheses '-' subtracts
       ExprPtr inner = expr();
+      arguments_ = arguments;
       expect_symbol(")");
       return inner;
     }
@@ -350,6 +606,10 @@ class Parser {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   std::size_t nesting_ = 0;  ///< levels of 'for', parentheses and '-' open
+  std::size_t loops_ = 0;    ///< 'for' loops open
+  std::vector<std::string> loop_variables_;  ///< of the loops open: not assignable
+  bool arguments_ = false;   ///< reading an operation's argument: a sign '-' ends it
+  bool call_ = true;         ///< the statement just read is a call (it may be deferred)
 };
 
 }  // namespace
@@ -360,8 +620,8 @@ Statement parse_statement(std::string_view text, ParseContext& context,
 }
 
 std::string known_operations() {
-  return "put, get, delete, len, range, clear, get-or-put, get-and-delete, lock, unlock, rlock, runlock, recover, "
-         "defer …, for … in …";
+  return "put, get, delete, len, range, clear, get-or-put, get-and-delete, lock, unlock, rlock, runlock, add, done, "
+         "wait, recover, go, assert, defer …, for … in …, m[k] = v, m[k]++, m[k] += x, v, ok := m[k], x := e, x += e";
 }
 
 }  // namespace interleave

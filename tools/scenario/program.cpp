@@ -8,6 +8,7 @@
 #include "harness/harness.hpp"
 #include "harness/sync/mutex.hpp"
 #include "harness/sync/rwmutex.hpp"
+#include "harness/sync/wait_group.hpp"
 
 namespace interleave {
 namespace {
@@ -17,12 +18,18 @@ struct World {
   std::vector<std::shared_ptr<maps::ConcurrentMap>> maps;
   std::vector<std::unique_ptr<harness::Mutex>> mutexes;      ///< null where the mutex is an rwmutex
   std::vector<std::unique_ptr<harness::RWMutex>> rwmutexes;  ///< null where it is a plain mutex
+  std::vector<std::unique_ptr<harness::WaitGroup>> waitgroups;
+  /// Each WaitGroup's counter as Go keeps it (an int32 in the state word),
+  /// so that `add` can wrap as Go's does before harness::WaitGroup sees it.
+  std::vector<std::int32_t> waitgroup_counters;
+  const Scenario* scenario = nullptr;  ///< for `go NAME`
   /// The interpreter's own work in this execution (statements run, loop
   /// iterations, deferred calls), held to the execution's step bound: a loop
   /// that reaches no preemption point (`for …: recover`, `initial`
   /// operations, `defer` in a loop) must end too, and so must its memory.
   std::uint64_t work = 0;
   std::uint64_t max_work = 0;
+  std::weak_ptr<World> self;  ///< what a goroutine started by `go` holds
 };
 
 /// Go's int64 arithmetic: wraps around, two's complement (well defined on
@@ -36,6 +43,42 @@ std::string format_contents(const std::vector<std::pair<maps::Key, maps::Value>>
     text += fmt::format("{}{}: {}", i == 0 ? "" : ", ", contents[i].first, contents[i].second);
   return text + "}";
 }
+
+std::int64_t arith(ArithOp op, std::int64_t old, std::int64_t operand) {
+  switch (op) {
+    case ArithOp::kSet: return operand;
+    case ArithOp::kAdd: return wrap(bits(old) + bits(operand));
+    case ArithOp::kSub: return wrap(bits(old) - bits(operand));
+    case ArithOp::kMul: return wrap(bits(old) * bits(operand));
+  }
+  return operand;
+}
+
+bool holds(Comparison c, std::int64_t a, std::int64_t b) {
+  switch (c) {
+    case Comparison::kEq: return a == b;
+    case Comparison::kNe: return a != b;
+    case Comparison::kLt: return a < b;
+    case Comparison::kLe: return a <= b;
+    case Comparison::kGt: return a > b;
+    case Comparison::kGe: return a >= b;
+  }
+  return false;
+}
+
+std::string_view symbol(Comparison c) {
+  switch (c) {
+    case Comparison::kEq: return "==";
+    case Comparison::kNe: return "!=";
+    case Comparison::kLt: return "<";
+    case Comparison::kLe: return "<=";
+    case Comparison::kGt: return ">";
+    case Comparison::kGe: return ">=";
+  }
+  return "?";
+}
+
+void run_goroutine(const std::shared_ptr<World>& world, const GoroutineDecl& g);
 
 /// One goroutine's interpreter: its variables and its deferred calls.
 class Interpreter {
@@ -126,15 +169,51 @@ class Interpreter {
     auto bind = [&](std::int64_t value) {
       if (!s.bind.empty()) variables_[s.bind] = value;
     };
+    // The comma-ok form: ok is 1 when the key was there (loaded, for get-or-put).
+    auto bind_ok = [&](std::optional<maps::Value> found) {
+      bind(found.value_or(0));  // a missing key reads as Go's zero value
+      if (!s.ok_bind.empty()) variables_[s.ok_bind] = found ? 1 : 0;
+    };
     switch (s.op) {
       case OpCode::kPut: map(s).put(a[0], a[1]); break;
-      case OpCode::kGet: bind(map(s).get(a[0]).value_or(0)); break;  // a missing key reads as Go's zero value
+      case OpCode::kGet: bind_ok(map(s).get(a[0])); break;
       case OpCode::kDelete: map(s).erase(a[0]); break;
       case OpCode::kLen: bind(map(s).len()); break;
       case OpCode::kRange: map(s).range([](maps::Key, maps::Value) { return true; }); break;
       case OpCode::kClear: map(s).clear(); break;
-      case OpCode::kGetOrPut: bind(map(s).get_or_put(a[0], a[1]).first); break;
-      case OpCode::kGetAndDelete: bind(map(s).get_and_delete(a[0]).value_or(0)); break;
+      case OpCode::kGetOrPut: {
+        const auto [value, loaded] = map(s).get_or_put(a[0], a[1]);
+        bind(value);
+        if (!s.ok_bind.empty()) variables_[s.ok_bind] = loaded ? 1 : 0;
+        break;
+      }
+      case OpCode::kGetAndDelete: bind_ok(map(s).get_and_delete(a[0])); break;
+      case OpCode::kUpdate: {
+        const ArithOp op = s.arith;
+        const std::int64_t operand = a[1];
+        map(s).update(a[0], [op, operand](maps::Value old) { return arith(op, old, operand); });
+        break;
+      }
+      case OpCode::kWgAdd: add(s.target, a[0]); break;
+      case OpCode::kWgDone: add(s.target, -1); break;
+      case OpCode::kWgWait: world_.waitgroups[s.target]->wait(); break;
+      case OpCode::kGo: {
+        const GoroutineDecl& g = world_.scenario->goroutines[s.target];
+        harness::go(g.name, [world = world_.self.lock(), &g] { run_goroutine(world, g); });
+        break;
+      }
+      case OpCode::kAssign:
+        if (!s.bind.empty()) {
+          const std::int64_t old = s.arith == ArithOp::kSet ? 0 : variables_.at(s.bind);
+          variables_[s.bind] = arith(s.arith, old, a[0]);
+        }
+        break;
+      case OpCode::kAssert:
+        if (!holds(s.compare, a[0], a[1]))
+          harness::report_failure(harness::OutcomeKind::kAssertion,
+                                  fmt::format("{} is false ({} {} {})", s.text.substr(s.text.find(' ') + 1), a[0],
+                                              symbol(s.compare), a[1]));
+        break;
       case OpCode::kLock:
         if (auto& m = world_.mutexes[s.target]) m->lock();
         else world_.rwmutexes[s.target]->lock();
@@ -152,16 +231,31 @@ class Interpreter {
 
   maps::ConcurrentMap& map(const Statement& s) { return *world_.maps.at(s.target); }
 
+  /// wg.Add(delta): Go adds delta to an int32 counter, wrapping, and panics
+  /// when the result is negative (Done is Add(-1)).
+  void add(std::size_t group, std::int64_t delta) {
+    const std::int32_t old = world_.waitgroup_counters[group];
+    const auto counter = static_cast<std::int32_t>(static_cast<std::uint32_t>(old) + static_cast<std::uint32_t>(bits(delta)));
+    // harness::WaitGroup panics ("sync: negative WaitGroup counter") below zero.
+    const std::int64_t step = counter < 0 ? -std::int64_t{old} - 1 : std::int64_t{counter} - old;
+    if (counter >= 0) world_.waitgroup_counters[group] = counter;
+    world_.waitgroups[group]->add(static_cast<int>(step));
+  }
+
   World& world_;
   std::map<std::string, std::int64_t> variables_;
   std::vector<Deferred> deferred_;
 };
+
+void run_goroutine(const std::shared_ptr<World>& world, const GoroutineDecl& g) { Interpreter(*world).run(g.ops); }
 
 }  // namespace
 
 harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps) {
   return harness::Program{scenario.name, [&scenario, max_steps] {
                             auto world = std::make_shared<World>();
+                            world->self = world;
+                            world->scenario = &scenario;
                             world->max_work = max_steps;
                             for (const MapDecl& decl : scenario.maps)
                               world->maps.push_back(maps::MapRegistry::global().find(decl.kind)->make(decl.params));
@@ -174,10 +268,19 @@ harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps)
                                 world->rwmutexes.push_back(nullptr);
                               }
                             }
+                            for (const WaitGroupDecl& decl : scenario.waitgroups) {
+                              world->waitgroups.push_back(std::make_unique<harness::WaitGroup>(decl.name));
+                              world->waitgroup_counters.push_back(0);
+                            }
                             // Initial contents: built before any goroutine runs.
                             for (const MapDecl& decl : scenario.maps) Interpreter(*world).run(decl.initial);
-                            for (const GoroutineDecl& g : scenario.goroutines)
-                              harness::go(g.name, [world, &g] { Interpreter(*world).run(g.ops); });
+                            if (scenario.main) {
+                              // main starts the others with `go`.
+                              harness::go(scenario.main->name, [world, &scenario] { run_goroutine(world, *scenario.main); });
+                            } else {
+                              for (const GoroutineDecl& g : scenario.goroutines)
+                                harness::go(g.name, [world, &g] { run_goroutine(world, g); });
+                            }
                             for (const auto& map : world->maps) maps::check_invariants_at_end(map);
                             const Expectation& expect = scenario.expect;
                             if (!scenario.maps.empty() && (expect.final_contents || expect.final_len)) {

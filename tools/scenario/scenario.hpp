@@ -60,17 +60,30 @@ inline constexpr std::uint64_t kMaxMaxSteps = 1'000'000;
 
 enum class OpCode {
   kPut, kGet, kDelete, kLen, kRange, kClear, kGetOrPut, kGetAndDelete,  // map operations
+  kUpdate,                                                              // m[K] op= E, m[K]++
   kLock, kUnlock, kRLock, kRUnlock,                                     // mutex operations
+  kWgAdd, kWgDone, kWgWait,                                             // sync.WaitGroup
+  kGo,                                                                  // go NAME ([main] only)
   kRecover,                                                             // recover()
+  kAssign,                                                              // VAR := E, VAR op= E, VAR++
+  kAssert,                                                              // assert E [CMP E]
   kFor,                                                                 // for VAR in A..B: …
 };
+
+/// The arithmetic of `x op= e` and `m[k] op= e` (`x = e` is kSet).
+enum class ArithOp { kSet, kAdd, kSub, kMul };
+/// The comparison of `assert a CMP b` (`assert e` is `e != 0`).
+enum class Comparison { kEq, kNe, kLt, kLe, kGt, kGe };
 
 struct Statement {
   OpCode op = OpCode::kPut;
   bool deferred = false;        ///< `defer …`: runs when the goroutine exits, last first
-  std::size_t target = 0;       ///< map index, or mutex index for lock operations
-  std::vector<ExprPtr> args;    ///< key, value
-  std::string bind;             ///< `get K -> v`: the variable receiving the value (0 when absent)
+  std::size_t target = 0;       ///< map index; mutex, WaitGroup or goroutine index for theirs
+  std::vector<ExprPtr> args;    ///< key, value; kAssign: the value; kAssert: both sides
+  std::string bind;             ///< `get K -> v`, `v := …`: the variable receiving the value (0 when absent)
+  std::string ok_bind;          ///< `get K -> v, ok`: receives 1 when the key was there, else 0
+  ArithOp arith = ArithOp::kSet;       ///< kUpdate, kAssign
+  Comparison compare = Comparison::kNe;  ///< kAssert
   std::string loop_var;         ///< kFor
   ExprPtr from, to;             ///< kFor: from <= var < to
   std::vector<Statement> body;  ///< kFor
@@ -88,6 +101,10 @@ struct MapDecl {
 struct MutexDecl {
   std::string name;
   bool rw = false;
+};
+
+struct WaitGroupDecl {
+  std::string name;
 };
 
 struct GoroutineDecl {
@@ -121,6 +138,10 @@ struct Scenario {
   std::optional<std::int64_t> story;
   std::vector<MapDecl> maps;
   std::vector<MutexDecl> mutexes;
+  std::vector<WaitGroupDecl> waitgroups;
+  /// [main]: the goroutine that starts the others with `go NAME`; without
+  /// it every [[goroutine]] starts at once, in the order declared.
+  std::optional<GoroutineDecl> main;
   std::vector<GoroutineDecl> goroutines;
   Expectation expect;
   ExploreDefaults explore;

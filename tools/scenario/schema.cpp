@@ -151,7 +151,9 @@ MapDecl read_map(const SchemaReader& r, const toml::table& t, std::size_t index,
   const bool gob = go_based(decl.kind);
   only_for("B", gob, "go, mutex, rwmutex, sharded");
   only_for("hash_seed", gob, "go, mutex, rwmutex, sharded");
-  only_for("gomaxprocs", gob, "go, mutex, rwmutex, sharded");
+  // gomaxprocs applies to every kind: for sync and cow it changes nothing,
+  // since their steps are user-level Go code (sync, sync/atomic), which Go
+  // preempts asynchronously even with one P (docs/scenario_format.md).
   only_for("iteration_start", gob, "go, mutex, rwmutex, sharded");
   only_for("nil", decl.kind == "go", "go");
   only_for("shards", decl.kind == "sharded", "sharded");
@@ -240,6 +242,12 @@ void read_explore(const SchemaReader& r, const toml::table& t, ExploreDefaults& 
   if (const auto* n = r.optional(t, "depth")) explore.depth = static_cast<std::uint32_t>(r.integer(*n, "'depth'", 1, 64));
   if (const auto* n = r.optional(t, "max_steps"))
     explore.max_steps = static_cast<std::uint64_t>(r.integer(*n, "'max_steps'", 1, kMaxMaxSteps));
+}
+
+/// The goroutines [main] starts with `go` (loops hold none: the parser refuses them).
+void count_starts(const std::vector<Statement>& ops, std::vector<std::size_t>& starts) {
+  for (const Statement& op : ops)
+    if (op.op == OpCode::kGo) ++starts[op.target];
 }
 
 /// lock/rlock need the right kind of mutex; checked once the ops are parsed.
@@ -351,7 +359,8 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
     throw ScenarioError(path, at(error.source()), std::string(error.description()));
   }
   SchemaReader r(path);
-  r.only_keys(root, {"description", "story", "map", "maps", "mutex", "goroutine", "expect", "explore"},
+  r.only_keys(root,
+              {"description", "story", "map", "maps", "mutex", "waitgroup", "main", "goroutine", "expect", "explore"},
               "the scenario");
   Scenario s;
   s.path = path;
@@ -375,6 +384,7 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
       if (s.maps[j].params.name == s.maps[i].params.name)
         r.fail(*map_tables[i], fmt::format("two maps are named '{}'", s.maps[i].params.name));
     context.maps.push_back(s.maps[i].params.name);
+    context.map_kinds.push_back(s.maps[i].kind);
   }
   if (const auto* n = r.optional(root, "mutex")) {
     for (const toml::table* t : r.tables(*n, "mutex")) {
@@ -393,6 +403,17 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
       s.mutexes.push_back(m);
     }
   }
+  if (const auto* n = r.optional(root, "waitgroup")) {
+    for (const toml::table* t : r.tables(*n, "waitgroup")) {
+      r.only_keys(*t, {"name"}, "[[waitgroup]]");
+      WaitGroupDecl w;
+      w.name = r.string(r.required(*t, "name", "[[waitgroup]]"), "'name'");
+      if (std::find(context.waitgroups.begin(), context.waitgroups.end(), w.name) != context.waitgroups.end())
+        r.fail(*t, fmt::format("two waitgroups are named '{}'", w.name));
+      context.waitgroups.push_back(w.name);
+      s.waitgroups.push_back(w);
+    }
+  }
   for (std::size_t i = 0; i < map_tables.size(); ++i) {
     if (const auto* n = r.optional(*map_tables[i], "initial")) {
       std::vector<std::string> scope;
@@ -402,21 +423,51 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
     }
   }
   const toml::node& goroutines = r.required(root, "goroutine", "a scenario");
-  for (const toml::table* t : r.tables(goroutines, "goroutine")) {
+  const std::vector<const toml::table*> goroutine_tables = r.tables(goroutines, "goroutine");
+  for (const toml::table* t : goroutine_tables) {  // the names first: [main] starts them by name
     r.only_keys(*t, {"name", "ops"}, "[[goroutine]]");
     GoroutineDecl g;
     g.name = r.string(r.required(*t, "name", "[[goroutine]]"), "'name'");
     for (const GoroutineDecl& other : s.goroutines)
       if (other.name == g.name) r.fail(*t, fmt::format("two goroutines are named '{}'", g.name));
-    std::vector<std::string> scope;
-    context.variables = &scope;
-    const toml::node& ops = r.required(*t, "ops", "[[goroutine]]");
-    g.ops = r.statements(ops, "'ops'", context);
-    check_lock_kinds(r, g.ops, s, ops);
+    if (g.name == "main" && r.optional(root, "main") != nullptr)
+      r.fail(*t, "a [[goroutine]] cannot be named 'main' beside the [main] table");
+    context.goroutines.push_back(g.name);
     s.goroutines.push_back(std::move(g));
   }
+  for (std::size_t i = 0; i < goroutine_tables.size(); ++i) {
+    std::vector<std::string> scope;
+    context.variables = &scope;
+    const toml::node& ops = r.required(*goroutine_tables[i], "ops", "[[goroutine]]");
+    s.goroutines[i].ops = r.statements(ops, "'ops'", context);
+    check_lock_kinds(r, s.goroutines[i].ops, s, ops);
+  }
   if (s.goroutines.empty()) r.fail(goroutines, "a scenario needs at least one [[goroutine]]");
-  if (s.goroutines.size() > 32) r.fail(goroutines, "at most 32 goroutines");
+  if (s.goroutines.size() + (r.optional(root, "main") ? 1 : 0) > 32) r.fail(goroutines, "at most 32 goroutines");
+  if (const auto* n = r.optional(root, "main")) {
+    const toml::table& t = r.table(*n, "[main]");
+    r.only_keys(t, {"ops"}, "[main]");
+    GoroutineDecl main;
+    main.name = "main";
+    std::vector<std::string> scope;
+    context.variables = &scope;
+    context.in_main = true;
+    const toml::node& ops = r.required(t, "ops", "[main]");
+    main.ops = r.statements(ops, "'ops'", context);
+    context.in_main = false;
+    check_lock_kinds(r, main.ops, s, ops);
+    std::vector<std::size_t> starts(s.goroutines.size(), 0);
+    count_starts(main.ops, starts);
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+      if (starts[i] == 0)
+        r.fail(ops, fmt::format("[main] never starts goroutine '{}': add 'go {}'", s.goroutines[i].name,
+                                s.goroutines[i].name));
+      if (starts[i] > 1)
+        r.fail(ops, fmt::format("[main] starts goroutine '{}' {} times: each [[goroutine]] is started once",
+                                s.goroutines[i].name, starts[i]));
+    }
+    s.main = std::move(main);
+  }
   read_expect(r, r.table(r.required(root, "expect", "a scenario"), "[expect]"), s.expect, s.maps.size());
   if (const auto* n = r.optional(root, "explore")) read_explore(r, r.table(*n, "[explore]"), s.explore);
   return s;
