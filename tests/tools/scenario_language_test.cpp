@@ -280,3 +280,76 @@ TEST_CASE("gomaxprocs = 1 is accepted for sync and cow, and changes nothing ther
     CHECK(outcomes(one.dfs) == outcomes(many.dfs));
   }
 }
+
+// ---- 8. sync/atomic, retry loops, the CAS-retry copy-on-write map ----
+
+namespace {
+std::string with_atomic(const std::string& main_ops, const std::vector<std::string>& workers, const std::string& expect) {
+  std::string text = "description = \"x\"\n[[atomic]]\nname = \"n\"\n[[waitgroup]]\nname = \"wg\"\n";
+  if (!main_ops.empty()) text += "[main]\nops = [" + main_ops + "]\n";
+  for (std::size_t i = 0; i < workers.size(); ++i)
+    text += "[[goroutine]]\nname = \"g" + std::to_string(i) + "\"\nops = [" + workers[i] + "]\n";
+  return text + "[expect]\n" + expect + "\n";
+}
+}  // namespace
+
+TEST_CASE("atomic Load, Store, Add, Swap and CompareAndSwap are one step each", "[scenario][language]") {
+  const std::string load_store = R"("load n -> v", "store n v+1")";
+  // Two steps each: C(4, 2) interleavings; Add is one step: C(2, 1).
+  CHECK(explore(with_atomic("", {load_store, load_store}, "never = [\"exception\"]")).dfs.executions == 6);
+  CHECK(explore(with_atomic("", {R"("add n 1")", R"("add n 1")"}, "never = [\"exception\"]")).dfs.executions == 2);
+  // A Load then a Store loses an increment; Add and a CAS retry loop do not.
+  const std::string join = R"("add wg 2", "go g0", "go g1", "wait wg", "load n -> v", "assert v == 2")";
+  auto worker = [](const std::string& ops) { return R"("defer done wg", )" + ops; };
+  const std::set<harness::Outcome> lost = outcomes(explore(with_atomic(join, {worker(load_store), worker(load_store)}, "never = [\"exception\"]")).dfs);
+  CHECK(lost == std::set{ok(), outcome(OutcomeKind::kAssertion, "v == 2 is false (1 == 2)")});
+  CHECK(outcomes(explore(with_atomic(join, {worker(R"("add n 1")"), worker(R"("add n 1")")}, "every = \"ok\"")).dfs) == std::set{ok()});
+  const std::string cas = R"("repeat: load n -> old; cas n old old+1 -> swapped; until swapped")";
+  CHECK(outcomes(explore(with_atomic(join, {worker(cas), worker(cas)}, "every = \"ok\"")).dfs) == std::set{ok()});
+  // What each returns: CompareAndSwap whether it swapped, Swap the old value,
+  // Add the new one; an initial value, negative too.
+  CHECK(outcomes(explore(R"(description = "x"
+[[atomic]]
+name = "n"
+initial = -1
+[[goroutine]]
+name = "g"
+ops = ["load n -> v", "assert v == -1", "cas n 5 6 -> ok", "assert !ok", "cas n -1 6 -> ok2", "assert ok2", "swap n 7 -> old", "assert old == 6", "add n -8 -> now", "assert now == -1"]
+[expect]
+every = "ok"
+)").dfs) == std::set{ok()});
+
+  const std::string one = R"(description = "x"
+[[atomic]]
+name = "n"
+[[goroutine]]
+name = "g"
+ops = [OPS]
+[expect]
+every = "ok"
+)";
+  auto with_ops = [&](const std::string& ops) {
+    std::string text = one;
+    return text.replace(text.find("OPS"), 3, ops);
+  };
+  CHECK_THAT(error_for(with_ops(R"("load m -> v")")), Contains(":6:14: unknown atomic 'm': expected one of n"));
+  CHECK_THAT(error_for(with_ops(R"("cas n 1")")), Contains(":6:16: 'cas' takes an atomic and two values (old, new): expected the new value"));
+  CHECK_THAT(error_for(with_ops(R"("store n 1 -> x")")), Contains(":6:19: 'store' gives no value"));
+  CHECK_THAT(error_for(with_ops(R"("repeat: load n -> v")")), Contains(":6:28: expected ';' then more of the loop, or '; until CONDITION', found the end"));
+  CHECK_THAT(error_for(with_ops(R"("repeat: until 1")")), Contains(":6:17: 'repeat:' needs a statement before 'until'"));
+  CHECK_THAT(error_for(with_ops(R"("repeat: load n -> v; until")")), Contains(":6:35: 'until' takes a condition"));
+}
+
+TEST_CASE("an atomic and a waitgroup cannot share a name", "[scenario][language]") {
+  CHECK_THAT(error_for("description = \"x\"\n[[waitgroup]]\nname = \"n\"\n[[atomic]]\nname = \"n\"\n[[goroutine]]\n"
+                       "name = \"g\"\nops = [\"add n 1\"]\n[expect]\nevery = \"ok\"\n"),
+             Contains(":4:1: 'n' names a waitgroup already: 'add n N' would not say which"));
+}
+
+TEST_CASE("kind cow-cas publishes with CompareAndSwap and retries: no update lost", "[scenario][language]") {
+  const std::vector<std::string> writers{R"("put 1 1", "m[2]++")", R"("put 3 3", "m[2] += 2")"};
+  const std::string exact = "final = { 1 = 1, 2 = 3, 3 = 3 }";
+  CHECK(outcomes(explore(scenario(writers, exact, "", "cow")).dfs).count(ok()) == 1);
+  CHECK(outcomes(explore(scenario(writers, exact, "", "cow")).dfs).size() > 1);  // story 10: updates lost
+  CHECK(outcomes(explore(scenario(writers, exact, "", "cow-cas")).dfs) == std::set{ok()});
+}

@@ -340,12 +340,47 @@ class Parser {
     s.op = OpCode::kAssert;
     if (peek().kind == Token::Kind::kEnd || at_symbol(";"))
       fail(peek().offset, "'assert' takes a condition, as in 'assert total == 10'");
+    condition(s);
+    return s;
+  }
+
+  /// `repeat: STMT; …; until COND`: Go's `for { …; if COND { break } }`
+  /// (a CompareAndSwap retry loop). The body's variables are seen by COND.
+  Statement repeat_loop() {
+    const Nested level(*this, peek().offset);
+    const LoopLevel loop(*this);
+    call_ = false;
+    next();  // repeat
+    expect_symbol(":");
+    Statement s;
+    s.op = OpCode::kRepeat;
+    const std::size_t scope = context_.variables ? context_.variables->size() : 0;
+    for (;;) {
+      if (at_word("until")) break;
+      s.body.push_back(one_statement());
+      if (!at_symbol(";"))
+        fail(peek().offset, fmt::format("expected ';' then more of the loop, or '; until CONDITION', found {}",
+                                        shown(peek())));
+      next();
+    }
+    if (s.body.empty()) fail(peek().offset, "'repeat:' needs a statement before 'until'");
+    next();  // until
+    if (peek().kind == Token::Kind::kEnd || at_symbol(";"))
+      fail(peek().offset, "'until' takes a condition, as in 'until ok'");
+    condition(s);
+    if (context_.variables) context_.variables->resize(scope);
+    call_ = false;
+    return s;
+  }
+
+  /// `a CMP b`, `e` (e != 0) or `!e` (e == 0), into s.args and s.compare.
+  void condition(Statement& s) {
     auto zero = [] { return std::make_shared<Expr>(); };
     if (at_symbol("!")) {
       next();
       s.args = {expr(), zero()};
       s.compare = Comparison::kEq;
-      return s;
+      return;
     }
     s.args.push_back(expr());
     static constexpr std::pair<std::string_view, Comparison> kComparisons[] = {
@@ -356,12 +391,49 @@ class Parser {
       next();
       s.compare = comparison;
       s.args.push_back(expr());
-      return s;
+      return;
     }
     if (peek().kind != Token::Kind::kEnd && !at_symbol(";"))
       fail(peek().offset, fmt::format("expected ==, !=, <, <=, > or >= in the condition, found {}", shown(peek())));
     s.compare = Comparison::kNe;
     s.args.push_back(zero());
+  }
+
+  /// sync/atomic on an [[atomic]] (atomic.Int64; atomic.Pointer and
+  /// atomic.Value hold a number that stands for the pointer): each call one
+  /// step. `load A -> v`, `store A E`, `add A E [-> new]`, `swap A E [-> old]`,
+  /// `cas A OLD NEW [-> swapped]`.
+  Statement atomic_operation() {
+    const Token verb = next();
+    Statement s;
+    s.op = verb.text == "load"    ? OpCode::kAtomicLoad
+           : verb.text == "store" ? OpCode::kAtomicStore
+           : verb.text == "add"   ? OpCode::kAtomicAdd
+           : verb.text == "swap"  ? OpCode::kAtomicSwap
+                                  : OpCode::kAtomicCas;
+    const Token name = peek();
+    s.target = lookup(context_.atomics, identifier("an atomic's name"), name.offset, "atomic");
+    const int args = s.op == OpCode::kAtomicLoad ? 0 : s.op == OpCode::kAtomicCas ? 2 : 1;
+    for (int i = 0; i < args; ++i) {
+      if (peek().kind == Token::Kind::kEnd || at_symbol("->") || at_symbol(";"))
+        fail(peek().offset, fmt::format("'{}' takes an atomic and {}: expected {}", verb.text,
+                                        args == 2 ? "two values (old, new)" : "a value",
+                                        args == 2 && i == 0 ? "the old value" : args == 2 ? "the new value" : "a value"));
+      s.args.push_back(argument());
+    }
+    if (peek().sign)
+      fail(peek().offset, fmt::format("'{}' takes {} value{}; this '-' starts another (to subtract, put a space "
+                                      "after it, or none before it)",
+                                      verb.text, args, args == 1 ? "" : "s"));
+    if (at_symbol("->")) {
+      if (s.op == OpCode::kAtomicStore) fail(peek().offset, "'store' gives no value");
+      next();
+      const Token bound_name = peek();
+      s.bind = identifier("a variable name after '->'");
+      declare(s.bind);
+      if (s.bind == "_") s.bind.clear();
+      (void)bound_name;
+    }
     return s;
   }
 
@@ -388,8 +460,12 @@ class Parser {
     if (peek(1).kind == Token::Kind::kSymbol && peek(1).text == "[") return index_statement();
     if (first.text == "assert") return assertion();
     if (first.text == "go") return go_statement();
+    if (first.text == "repeat") return repeat_loop();
     Statement s;
-    if (first.text == "add" || first.text == "done" || first.text == "wait") {
+    const bool atomic_add = first.text == "add" && peek(1).kind == Token::Kind::kWord &&
+                            std::find(context_.atomics.begin(), context_.atomics.end(), peek(1).text) !=
+                                context_.atomics.end();
+    if (!atomic_add && (first.text == "add" || first.text == "done" || first.text == "wait")) {
       next();
       s.op = first.text == "add" ? OpCode::kWgAdd : first.text == "done" ? OpCode::kWgDone : OpCode::kWgWait;
       const Token name = peek();
@@ -402,6 +478,9 @@ class Parser {
       }
       return s;
     }
+    if (first.text == "load" || first.text == "store" || first.text == "add" || first.text == "swap" ||
+        first.text == "cas")
+      return atomic_operation();
     if (first.text == "lock" || first.text == "unlock" || first.text == "rlock" || first.text == "runlock") {
       next();
       s.op = first.text == "lock"     ? OpCode::kLock
@@ -621,7 +700,7 @@ Statement parse_statement(std::string_view text, ParseContext& context,
 
 std::string known_operations() {
   return "put, get, delete, len, range, clear, get-or-put, get-and-delete, lock, unlock, rlock, runlock, add, done, "
-         "wait, recover, go, assert, defer …, for … in …, m[k] = v, m[k]++, m[k] += x, v, ok := m[k], x := e, x += e";
+         "wait, load, store, swap, cas, recover, go, assert, defer …, for … in …, repeat: … until …, m[k] = v, m[k]++, m[k] += x, v, ok := m[k], x := e, x += e";
 }
 
 }  // namespace interleave

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "harness/harness.hpp"
+#include "harness/sync/atomic.hpp"
 #include "harness/sync/mutex.hpp"
 #include "harness/sync/rwmutex.hpp"
 #include "harness/sync/wait_group.hpp"
@@ -22,6 +23,8 @@ struct World {
   /// Each WaitGroup's counter as Go keeps it (an int32 in the state word),
   /// so that `add` can wrap as Go's does before harness::WaitGroup sees it.
   std::vector<std::int32_t> waitgroup_counters;
+  /// sync/atomic values, as the bits of an int64 (unsigned: Add wraps).
+  std::vector<std::unique_ptr<harness::Atomic<std::uint64_t>>> atomics;
   const Scenario* scenario = nullptr;  ///< for `go NAME`
   /// The interpreter's own work in this execution (statements run, loop
   /// iterations, deferred calls), held to the execution's step bound: a loop
@@ -156,6 +159,13 @@ class Interpreter {
       }
       return;
     }
+    if (s.op == OpCode::kRepeat) {
+      do {
+        count_work();
+        for (const Statement& inner : s.body) execute(inner);
+      } while (!holds(s.compare, eval(*s.args[0]), eval(*s.args[1])));
+      return;
+    }
     std::vector<std::int64_t> args;
     for (const ExprPtr& a : s.args) args.push_back(eval(*a));
     if (s.deferred) {
@@ -197,6 +207,15 @@ class Interpreter {
       case OpCode::kWgAdd: add(s.target, a[0]); break;
       case OpCode::kWgDone: add(s.target, -1); break;
       case OpCode::kWgWait: world_.waitgroups[s.target]->wait(); break;
+      case OpCode::kAtomicLoad: bind(wrap(atomic(s).load())); break;
+      case OpCode::kAtomicStore: atomic(s).store(bits(a[0])); break;
+      case OpCode::kAtomicAdd: bind(wrap(atomic(s).fetch_add(bits(a[0])) + bits(a[0]))); break;  // Add returns the new value
+      case OpCode::kAtomicSwap: bind(wrap(atomic(s).exchange(bits(a[0])))); break;
+      case OpCode::kAtomicCas: {
+        std::uint64_t expected = bits(a[0]);
+        bind(atomic(s).compare_exchange(expected, bits(a[1])) ? 1 : 0);
+        break;
+      }
       case OpCode::kGo: {
         const GoroutineDecl& g = world_.scenario->goroutines[s.target];
         harness::go(g.name, [world = world_.self.lock(), &g] { run_goroutine(world, g); });
@@ -225,11 +244,13 @@ class Interpreter {
       case OpCode::kRLock: world_.rwmutexes[s.target]->rlock(); break;
       case OpCode::kRUnlock: world_.rwmutexes[s.target]->runlock(); break;
       case OpCode::kRecover: break;  // not called by a deferred function: returns nil, stops nothing
-      case OpCode::kFor: break;      // handled in execute
+      case OpCode::kFor:
+      case OpCode::kRepeat: break;  // handled in execute
     }
   }
 
   maps::ConcurrentMap& map(const Statement& s) { return *world_.maps.at(s.target); }
+  harness::Atomic<std::uint64_t>& atomic(const Statement& s) { return *world_.atomics.at(s.target); }
 
   /// wg.Add(delta): Go adds delta to an int32 counter, wrapping, and panics
   /// when the result is negative (Done is Add(-1)).
@@ -268,6 +289,9 @@ harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps)
                                 world->rwmutexes.push_back(nullptr);
                               }
                             }
+                            for (const AtomicDecl& decl : scenario.atomics)
+                              world->atomics.push_back(
+                                  std::make_unique<harness::Atomic<std::uint64_t>>(bits(decl.initial), decl.name));
                             for (const WaitGroupDecl& decl : scenario.waitgroups) {
                               world->waitgroups.push_back(std::make_unique<harness::WaitGroup>(decl.name));
                               world->waitgroup_counters.push_back(0);

@@ -63,11 +63,13 @@ enum class OpCode {
   kUpdate,                                                              // m[K] op= E, m[K]++
   kLock, kUnlock, kRLock, kRUnlock,                                     // mutex operations
   kWgAdd, kWgDone, kWgWait,                                             // sync.WaitGroup
+  kAtomicLoad, kAtomicStore, kAtomicAdd, kAtomicSwap, kAtomicCas,       // sync/atomic
   kGo,                                                                  // go NAME ([main] only)
   kRecover,                                                             // recover()
   kAssign,                                                              // VAR := E, VAR op= E, VAR++
   kAssert,                                                              // assert E [CMP E]
   kFor,                                                                 // for VAR in A..B: …
+  kRepeat,                                                              // repeat: …; until COND
 };
 
 /// The arithmetic of `x op= e` and `m[k] op= e` (`x = e` is kSet).
@@ -86,7 +88,7 @@ struct Statement {
   Comparison compare = Comparison::kNe;  ///< kAssert
   std::string loop_var;         ///< kFor
   ExprPtr from, to;             ///< kFor: from <= var < to
-  std::vector<Statement> body;  ///< kFor
+  std::vector<Statement> body;  ///< kFor, kRepeat (whose condition is in args and compare)
   std::string text;             ///< the source text, for timelines
 };
 
@@ -105,6 +107,13 @@ struct MutexDecl {
 
 struct WaitGroupDecl {
   std::string name;
+};
+
+/// An atomic.Int64 (or an atomic.Pointer / atomic.Value whose value is a
+/// number standing for the pointer).
+struct AtomicDecl {
+  std::string name;
+  std::int64_t initial = 0;
 };
 
 struct GoroutineDecl {
@@ -139,6 +148,7 @@ struct Scenario {
   std::vector<MapDecl> maps;
   std::vector<MutexDecl> mutexes;
   std::vector<WaitGroupDecl> waitgroups;
+  std::vector<AtomicDecl> atomics;
   /// [main]: the goroutine that starts the others with `go NAME`; without
   /// it every [[goroutine]] starts at once, in the order declared.
   std::optional<GoroutineDecl> main;

@@ -254,7 +254,7 @@ void count_starts(const std::vector<Statement>& ops, std::vector<std::size_t>& s
 void check_lock_kinds(const SchemaReader& r, const std::vector<Statement>& ops, const Scenario& s,
                       const toml::node& where) {
   for (const Statement& op : ops) {
-    if (op.op == OpCode::kFor) check_lock_kinds(r, op.body, s, where);
+    if (op.op == OpCode::kFor || op.op == OpCode::kRepeat) check_lock_kinds(r, op.body, s, where);
     if ((op.op == OpCode::kRLock || op.op == OpCode::kRUnlock) && !s.mutexes[op.target].rw)
       r.fail(where, fmt::format("'{}' needs an rwmutex, but '{}' is a mutex", op.text, s.mutexes[op.target].name));
   }
@@ -360,7 +360,8 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
   }
   SchemaReader r(path);
   r.only_keys(root,
-              {"description", "story", "map", "maps", "mutex", "waitgroup", "main", "goroutine", "expect", "explore"},
+              {"description", "story", "map", "maps", "mutex", "waitgroup", "atomic", "main", "goroutine", "expect",
+               "explore"},
               "the scenario");
   Scenario s;
   s.path = path;
@@ -412,6 +413,20 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
         r.fail(*t, fmt::format("two waitgroups are named '{}'", w.name));
       context.waitgroups.push_back(w.name);
       s.waitgroups.push_back(w);
+    }
+  }
+  if (const auto* n = r.optional(root, "atomic")) {
+    for (const toml::table* t : r.tables(*n, "atomic")) {
+      r.only_keys(*t, {"name", "initial"}, "[[atomic]]");
+      AtomicDecl a;
+      a.name = r.string(r.required(*t, "name", "[[atomic]]"), "'name'");
+      if (const auto* v = r.optional(*t, "initial")) a.initial = r.integer(*v, "'initial'", INT64_MIN, INT64_MAX);
+      if (std::find(context.atomics.begin(), context.atomics.end(), a.name) != context.atomics.end())
+        r.fail(*t, fmt::format("two atomics are named '{}'", a.name));
+      if (std::find(context.waitgroups.begin(), context.waitgroups.end(), a.name) != context.waitgroups.end())
+        r.fail(*t, fmt::format("'{}' names a waitgroup already: 'add {} N' would not say which", a.name, a.name));
+      context.atomics.push_back(a.name);
+      s.atomics.push_back(a);
     }
   }
   for (std::size_t i = 0; i < map_tables.size(); ++i) {
