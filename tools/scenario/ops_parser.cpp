@@ -172,22 +172,50 @@ class Parser {
     Statement s;
     s.op = OpCode::kFor;
     s.loop_var = identifier("a loop variable");
+    std::vector<std::string> loop_vars{s.loop_var};
+    if (at_symbol(",")) {  // for k, v in range m
+      next();
+      s.bind = identifier("a second loop variable (the value)");
+      loop_vars.push_back(s.bind);
+    }
     if (!at_word("in")) fail(peek().offset, fmt::format("expected 'in', found {}", shown(peek())));
     next();
-    s.from = expr();
-    expect_symbol("..");
-    s.to = expr();
+    if (at_word("range")) {
+      // for v in range CHANNEL / for k[, v] in range MAP
+      next();
+      const Token name = peek();
+      const std::string target = identifier("a channel or a map after 'range'");
+      if (std::find(context_.channels.begin(), context_.channels.end(), target) != context_.channels.end()) {
+        if (!s.bind.empty()) fail(name.offset, fmt::format("a channel gives one value: expected 'for {} in range {}'", s.loop_var, target));
+        s.op = OpCode::kRangeChannel;
+        s.target = lookup(context_.channels, target, name.offset, "channel");
+      } else {
+        if (std::find(context_.maps.begin(), context_.maps.end(), target) == context_.maps.end())
+          fail(name.offset, fmt::format("unknown channel or map '{}' after 'range'", target));
+        s.op = OpCode::kRangeMap;
+        s.target = lookup(context_.maps, target, name.offset, "map");
+      }
+    } else {
+      if (!s.bind.empty()) fail(peek().offset, "two loop variables take 'range': expected 'for k, v in range MAP:'");
+      s.from = expr();
+      expect_symbol("..");
+      s.to = expr();
+    }
     expect_symbol(":");
     const std::size_t scope = context_.variables ? context_.variables->size() : 0;
-    if (context_.variables) context_.variables->push_back(s.loop_var);
-    loop_variables_.push_back(s.loop_var);
+    for (const std::string& v : loop_vars) {
+      if (context_.variables && v != "_") context_.variables->push_back(v);
+      loop_variables_.push_back(v);
+    }
     s.body.push_back(one_statement());
     while (at_symbol(";")) {
       next();
       s.body.push_back(one_statement());
     }
-    loop_variables_.pop_back();
+    loop_variables_.resize(loop_variables_.size() - loop_vars.size());
     if (context_.variables) context_.variables->resize(scope);  // the loop's own bindings end with it
+    if (s.loop_var == "_") s.loop_var.clear();
+    if (s.bind == "_") s.bind.clear();
     return s;
   }
 
@@ -437,6 +465,37 @@ class Parser {
     return s;
   }
 
+  /// `send c E` (c <- E), `recv c [-> v[, ok]]` (v, ok := <-c), `close c`.
+  Statement channel_operation() {
+    const Token verb = next();
+    Statement s;
+    s.op = verb.text == "send" ? OpCode::kSend : verb.text == "recv" ? OpCode::kReceive : OpCode::kClose;
+    const Token name = peek();
+    s.target = lookup(context_.channels, identifier("a channel name"), name.offset, "channel");
+    if (s.op == OpCode::kSend) {
+      if (peek().kind == Token::Kind::kEnd || at_symbol(";") || at_symbol("->"))
+        fail(peek().offset, "'send' takes a channel and a value, as in 'send c 1'");
+      s.args.push_back(argument());
+      if (peek().sign)
+        fail(peek().offset, "'send' takes one value; this '-' starts another (to subtract, put a space after it, or "
+                            "none before it)");
+    }
+    if (at_symbol("->")) {
+      if (s.op != OpCode::kReceive) fail(peek().offset, fmt::format("'{}' gives no value", verb.text));
+      next();
+      s.bind = identifier("a variable name after '->'");
+      if (at_symbol(",")) {
+        next();
+        s.ok_bind = identifier("a second variable name (ok) after ','");
+      }
+      declare(s.bind);
+      if (!s.ok_bind.empty()) declare(s.ok_bind);
+      if (s.bind == "_") s.bind.clear();
+      if (s.ok_bind == "_") s.ok_bind.clear();
+    }
+    return s;
+  }
+
   /// `go NAME`: [main] starts a declared goroutine, once.
   Statement go_statement() {
     call_ = false;
@@ -481,6 +540,7 @@ class Parser {
     if (first.text == "load" || first.text == "store" || first.text == "add" || first.text == "swap" ||
         first.text == "cas")
       return atomic_operation();
+    if (first.text == "send" || first.text == "recv" || first.text == "close") return channel_operation();
     if (first.text == "lock" || first.text == "unlock" || first.text == "rlock" || first.text == "runlock") {
       next();
       s.op = first.text == "lock"     ? OpCode::kLock
@@ -700,7 +760,7 @@ Statement parse_statement(std::string_view text, ParseContext& context,
 
 std::string known_operations() {
   return "put, get, delete, len, range, clear, get-or-put, get-and-delete, lock, unlock, rlock, runlock, add, done, "
-         "wait, load, store, swap, cas, recover, go, assert, defer …, for … in …, repeat: … until …, m[k] = v, m[k]++, m[k] += x, v, ok := m[k], x := e, x += e";
+         "wait, load, store, swap, cas, send, recv, close, recover, go, assert, defer …, for … in …, repeat: … until …, m[k] = v, m[k]++, m[k] += x, v, ok := m[k], x := e, x += e";
 }
 
 }  // namespace interleave

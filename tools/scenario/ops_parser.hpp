@@ -8,7 +8,7 @@
 //           | 'assert' (expr [CMP expr] | '!' expr)       CMP := '=='|'!='|'<'|'<='|'>'|'>='
 //           | 'go' GOROUTINE                               ([main] only, not in a loop)
 //           | 'repeat' ':' stmt {';' stmt} ';' 'until' COND  (COND as assert's)
-//   call   := [MAP '.'] mapop | lockop MUTEX | wgop | atomicop | 'recover'
+//   call   := [MAP '.'] mapop | lockop MUTEX | wgop | atomicop | chanop | 'recover'
 //   mapop  := 'put' arg arg | 'get' arg [binds] | 'delete' arg | 'len' ['->' VAR]
 //           | 'range' | 'clear' | 'get-or-put' arg arg [binds] | 'get-and-delete' arg [binds]
 //   binds  := '->' VAR [',' VAR]
@@ -16,6 +16,7 @@
 //   wgop   := 'add' WAITGROUP arg | 'done' WAITGROUP | 'wait' WAITGROUP
 //   atomicop := 'load' ATOMIC ['->' VAR] | 'store' ATOMIC arg | ('add'|'swap') ATOMIC arg ['->' VAR]
 //             | 'cas' ATOMIC arg arg ['->' VAR]
+//   chanop := 'send' CHANNEL arg | 'recv' CHANNEL [binds] | 'close' CHANNEL
 //   arg    := expr, in which a '-' with a space before it and none after
 //             starts the next argument (`put 0 -1` is two arguments)
 //   expr   := term {('+'|'-') term};  term := factor {'*' factor}
@@ -41,6 +42,7 @@ struct ParseContext {
   std::vector<std::string> mutexes;     ///< index = mutex index
   std::vector<std::string> waitgroups;  ///< index = WaitGroup index
   std::vector<std::string> atomics;     ///< index = atomic index
+  std::vector<std::string> channels;    ///< index = channel index
   std::vector<std::string> goroutines;  ///< index = goroutine index ([[goroutine]] order)
   bool in_main = false;                 ///< parsing [main]: `go` is allowed
   /// Variables in scope: bound earlier in the goroutine (`-> v`); the parser

@@ -10,6 +10,7 @@
 #include "harness/sync/mutex.hpp"
 #include "harness/sync/rwmutex.hpp"
 #include "harness/sync/wait_group.hpp"
+#include "tools/scenario/channel.hpp"
 
 namespace interleave {
 namespace {
@@ -25,6 +26,7 @@ struct World {
   std::vector<std::int32_t> waitgroup_counters;
   /// sync/atomic values, as the bits of an int64 (unsigned: Add wraps).
   std::vector<std::unique_ptr<harness::Atomic<std::uint64_t>>> atomics;
+  std::vector<std::unique_ptr<Channel>> channels;
   const Scenario* scenario = nullptr;  ///< for `go NAME`
   /// The interpreter's own work in this execution (statements run, loop
   /// iterations, deferred calls), held to the execution's step bound: a loop
@@ -159,6 +161,25 @@ class Interpreter {
       }
       return;
     }
+    if (s.op == OpCode::kRangeChannel) {  // for v := range ch: until closed and drained
+      for (;;) {
+        count_work();
+        const auto [value, received] = world_.channels.at(s.target)->receive();
+        if (!received) return;
+        if (!s.loop_var.empty()) variables_[s.loop_var] = value;
+        for (const Statement& inner : s.body) execute(inner);
+      }
+    }
+    if (s.op == OpCode::kRangeMap) {  // for k, v := range m, the body between mapiternext's steps
+      map(s).range([&](maps::Key key, maps::Value value) {
+        count_work();
+        if (!s.loop_var.empty()) variables_[s.loop_var] = key;
+        if (!s.bind.empty()) variables_[s.bind] = value;
+        for (const Statement& inner : s.body) execute(inner);
+        return true;
+      });
+      return;
+    }
     if (s.op == OpCode::kRepeat) {
       do {
         count_work();
@@ -216,6 +237,14 @@ class Interpreter {
         bind(atomic(s).compare_exchange(expected, bits(a[1])) ? 1 : 0);
         break;
       }
+      case OpCode::kSend: world_.channels.at(s.target)->send(a[0]); break;
+      case OpCode::kReceive: {
+        const auto [value, received] = world_.channels.at(s.target)->receive();
+        bind(value);
+        if (!s.ok_bind.empty()) variables_[s.ok_bind] = received ? 1 : 0;
+        break;
+      }
+      case OpCode::kClose: world_.channels.at(s.target)->close(); break;
       case OpCode::kGo: {
         const GoroutineDecl& g = world_.scenario->goroutines[s.target];
         harness::go(g.name, [world = world_.self.lock(), &g] { run_goroutine(world, g); });
@@ -245,6 +274,8 @@ class Interpreter {
       case OpCode::kRUnlock: world_.rwmutexes[s.target]->runlock(); break;
       case OpCode::kRecover: break;  // not called by a deferred function: returns nil, stops nothing
       case OpCode::kFor:
+      case OpCode::kRangeChannel:
+      case OpCode::kRangeMap:
       case OpCode::kRepeat: break;  // handled in execute
     }
   }
@@ -292,6 +323,8 @@ harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps)
                             for (const AtomicDecl& decl : scenario.atomics)
                               world->atomics.push_back(
                                   std::make_unique<harness::Atomic<std::uint64_t>>(bits(decl.initial), decl.name));
+                            for (const ChannelDecl& decl : scenario.channels)
+                              world->channels.push_back(std::make_unique<Channel>(decl.name, decl.capacity));
                             for (const WaitGroupDecl& decl : scenario.waitgroups) {
                               world->waitgroups.push_back(std::make_unique<harness::WaitGroup>(decl.name));
                               world->waitgroup_counters.push_back(0);

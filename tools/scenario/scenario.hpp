@@ -64,12 +64,15 @@ enum class OpCode {
   kLock, kUnlock, kRLock, kRUnlock,                                     // mutex operations
   kWgAdd, kWgDone, kWgWait,                                             // sync.WaitGroup
   kAtomicLoad, kAtomicStore, kAtomicAdd, kAtomicSwap, kAtomicCas,       // sync/atomic
+  kSend, kReceive, kClose,                                              // channels
   kGo,                                                                  // go NAME ([main] only)
   kRecover,                                                             // recover()
   kAssign,                                                              // VAR := E, VAR op= E, VAR++
   kAssert,                                                              // assert E [CMP E]
   kFor,                                                                 // for VAR in A..B: …
   kRepeat,                                                              // repeat: …; until COND
+  kRangeChannel,                                                        // for v in range CH: …
+  kRangeMap,                                                            // for k, v in range M: …
 };
 
 /// The arithmetic of `x op= e` and `m[k] op= e` (`x = e` is kSet).
@@ -86,9 +89,9 @@ struct Statement {
   std::string ok_bind;          ///< `get K -> v, ok`: receives 1 when the key was there, else 0
   ArithOp arith = ArithOp::kSet;       ///< kUpdate, kAssign
   Comparison compare = Comparison::kNe;  ///< kAssert
-  std::string loop_var;         ///< kFor
+  std::string loop_var;         ///< kFor, kRange*; kRangeMap's value variable is `bind` (empty: none, or `_`)
   ExprPtr from, to;             ///< kFor: from <= var < to
-  std::vector<Statement> body;  ///< kFor, kRepeat (whose condition is in args and compare)
+  std::vector<Statement> body;  ///< kFor, kRange*, kRepeat (whose condition is in args and compare)
   std::string text;             ///< the source text, for timelines
 };
 
@@ -107,6 +110,12 @@ struct MutexDecl {
 
 struct WaitGroupDecl {
   std::string name;
+};
+
+/// A channel: make(chan int64, capacity); 0 is unbuffered.
+struct ChannelDecl {
+  std::string name;
+  std::size_t capacity = 0;
 };
 
 /// An atomic.Int64 (or an atomic.Pointer / atomic.Value whose value is a
@@ -149,6 +158,7 @@ struct Scenario {
   std::vector<MutexDecl> mutexes;
   std::vector<WaitGroupDecl> waitgroups;
   std::vector<AtomicDecl> atomics;
+  std::vector<ChannelDecl> channels;
   /// [main]: the goroutine that starts the others with `go NAME`; without
   /// it every [[goroutine]] starts at once, in the order declared.
   std::optional<GoroutineDecl> main;

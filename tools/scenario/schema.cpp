@@ -254,7 +254,7 @@ void count_starts(const std::vector<Statement>& ops, std::vector<std::size_t>& s
 void check_lock_kinds(const SchemaReader& r, const std::vector<Statement>& ops, const Scenario& s,
                       const toml::node& where) {
   for (const Statement& op : ops) {
-    if (op.op == OpCode::kFor || op.op == OpCode::kRepeat) check_lock_kinds(r, op.body, s, where);
+    if (!op.body.empty()) check_lock_kinds(r, op.body, s, where);
     if ((op.op == OpCode::kRLock || op.op == OpCode::kRUnlock) && !s.mutexes[op.target].rw)
       r.fail(where, fmt::format("'{}' needs an rwmutex, but '{}' is a mutex", op.text, s.mutexes[op.target].name));
   }
@@ -360,8 +360,8 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
   }
   SchemaReader r(path);
   r.only_keys(root,
-              {"description", "story", "map", "maps", "mutex", "waitgroup", "atomic", "main", "goroutine", "expect",
-               "explore"},
+              {"description", "story", "map", "maps", "mutex", "waitgroup", "atomic", "channel", "main", "goroutine",
+               "expect", "explore"},
               "the scenario");
   Scenario s;
   s.path = path;
@@ -427,6 +427,19 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
         r.fail(*t, fmt::format("'{}' names a waitgroup already: 'add {} N' would not say which", a.name, a.name));
       context.atomics.push_back(a.name);
       s.atomics.push_back(a);
+    }
+  }
+  if (const auto* n = r.optional(root, "channel")) {
+    for (const toml::table* t : r.tables(*n, "channel")) {
+      r.only_keys(*t, {"name", "capacity"}, "[[channel]]");
+      ChannelDecl c;
+      c.name = r.string(r.required(*t, "name", "[[channel]]"), "'name'");
+      if (const auto* v = r.optional(*t, "capacity"))
+        c.capacity = static_cast<std::size_t>(r.integer(*v, "'capacity'", 0, 65536));
+      if (std::find(context.channels.begin(), context.channels.end(), c.name) != context.channels.end())
+        r.fail(*t, fmt::format("two channels are named '{}'", c.name));
+      context.channels.push_back(c.name);
+      s.channels.push_back(c);
     }
   }
   for (std::size_t i = 0; i < map_tables.size(); ++i) {
