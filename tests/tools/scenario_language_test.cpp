@@ -410,3 +410,37 @@ TEST_CASE("for k, v in range m runs its body between mapiternext's steps; delete
   CHECK(outcomes(explore(scenario({R"("for k, _ in range m: get k")", R"("put 9 9")"}, "never = [\"exception\"]", initial), 1).dfs)
             .count(outcome(OutcomeKind::kFatal, "concurrent map iteration and map write")) == 1);
 }
+
+// ---- 7. string keys ----
+
+TEST_CASE("string keys: map[string]int64 through the generic path, reported by name", "[scenario][language]") {
+  const std::string initial = "hash_seed = 1\ninitial = ['m[\"apple\"] = 0']";
+  // One goroutine per element; TOML literal strings keep the quotes inside.
+  auto quoted = [](std::vector<std::string> ops) {
+    for (std::string& op : ops) op = "'" + op + "'";
+    return ops;
+  };
+  auto one_goroutine = [&](const std::vector<std::string>& ops) {
+    std::string joined;
+    for (const std::string& op : quoted(ops)) joined += (joined.empty() ? "" : ", ") + op;
+    return std::vector<std::string>{joined};
+  };
+  // The same race as with number keys, and the same schedules: a key is a key.
+  const Explored strings = explore(scenario(quoted({R"(m["apple"]++)", R"(m["apple"]++)"}), "final = { apple = 2 }", initial), 2);
+  const Explored numbers = explore(scenario({R"("m[1]++")", R"("m[1]++")"}, "final = { 1 = 2 }", "hash_seed = 1\ninitial = [\"m[1] = 0\"]"), 2);
+  CHECK(strings.dfs.executions == numbers.dfs.executions);
+  CHECK(outcomes(strings.dfs) ==
+        std::set{ok(), outcome(OutcomeKind::kFatal, "concurrent map writes"),
+                 outcome(OutcomeKind::kWrongResult, "final contents {\"apple\": 1}, expected {\"apple\": 2}")});
+  // Reads, get-or-put and range see the strings' numbers; comparisons with a string work.
+  CHECK(outcomes(explore(scenario(one_goroutine({R"(v, ok := m["pear"])", "assert !ok", R"(get-or-put "pear" 3 -> p)", "assert p == 3",
+                                          R"(n := 0)", R"(for k, v in range m: n += v; assert k != "plum")", "assert n == 3"}),
+                                  "final = { apple = 0, pear = 3 }", initial)).dfs) == std::set{ok()});
+  CHECK_THAT(error_for(scenario(quoted({R"(m[1]++)"}), "every = \"ok\"", initial)),
+             Contains(":8:11: the keys of this scenario are strings (first: \"apple\"), as in map[string]int64: 1 is a number"));
+  CHECK_THAT(error_for(scenario(quoted({R"(put "a" 1)", R"(put 2 1)"}))),
+             Contains(":10:13: the keys of this scenario are strings (first: \"a\"), as in map[string]int64: 2 is a number"));
+  CHECK_THAT(error_for(scenario(quoted({R"(m["a"] = "b")"}))), Contains(":7:18: a string here: strings are map keys only, values are int64"));
+  CHECK_THAT(error_for(scenario(quoted({R"(m["a" + 1]++)"}))), Contains(":7:15: strings take no arithmetic"));
+  CHECK_THAT(error_for(scenario(quoted({R"(m["a]++)"}))), Contains(":7:11: unterminated string"));
+}

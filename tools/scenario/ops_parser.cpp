@@ -13,7 +13,7 @@ namespace interleave {
 namespace {
 
 struct Token {
-  enum class Kind { kWord, kNumber, kSymbol, kEnd } kind = Kind::kEnd;
+  enum class Kind { kWord, kNumber, kString, kSymbol, kEnd } kind = Kind::kEnd;
   std::string text;
   std::size_t offset = 0;
   /// A '-' with white space before it and none after: in an argument list
@@ -60,6 +60,12 @@ class Parser {
                                     (text_[i] == '-' && i + 1 < text_.size() &&
                                      std::isalpha(static_cast<unsigned char>(text_[i + 1])))))
           t.text += text_[i++];
+      } else if (c == '"') {  // a string key: up to the next quote, no escapes
+        const std::size_t close = text_.find('"', i + 1);
+        if (close == std::string_view::npos) fail(i, "unterminated string: expected a closing '\"'");
+        t.kind = Token::Kind::kString;
+        t.text = std::string(text_.substr(i + 1, close - i - 1));
+        i = close + 1;
       } else if (std::find(std::begin(kPairs), std::end(kPairs), text_.substr(i, 2)) != std::end(kPairs) ||
                  ((text_.substr(i, 2) == "++" || text_.substr(i, 2) == "--") && ends_statement(i + 2))) {
         // `x--` only where the statement ends: `1 --2` is still 1 - (-2).
@@ -99,7 +105,10 @@ class Parser {
     error_(offset, message);
     throw std::logic_error("error callback returned");  // [interleave internal bug]
   }
-  static std::string shown(const Token& t) { return t.kind == Token::Kind::kEnd ? "the end" : "'" + t.text + "'"; }
+  static std::string shown(const Token& t) {
+    if (t.kind == Token::Kind::kString) return "\"" + t.text + "\"";
+    return t.kind == Token::Kind::kEnd ? "the end" : "'" + t.text + "'";
+  }
 
   void expect_symbol(std::string_view s) {
     if (!at_symbol(s)) fail(peek().offset, fmt::format("expected '{}', found {}", s, shown(peek())));
@@ -286,9 +295,42 @@ class Parser {
     const Token map = next();
     const std::size_t target = lookup(context_.maps, map.text, map.offset, "map");
     expect_symbol("[");
-    s.args.push_back(expr());
+    s.args.push_back(key(false));
     expect_symbol("]");
     return target;
+  }
+
+  /// A map key: a scenario's keys are all strings (map[string]int64) or all
+  /// numbers, as Go's type checker wants; a variable may hold either.
+  ExprPtr key(bool in_arguments) {
+    const Token first = peek();
+    ExprPtr k = in_arguments ? argument() : expr();
+    if (k->kind != Expr::Kind::kInt) return k;
+    using Keys = ParseContext::Keys;
+    const Keys kind = k->string ? Keys::kStrings : Keys::kNumbers;
+    const std::string text = k->string ? "\"" + context_.strings->at(static_cast<std::size_t>(k->value - 1)) + "\""
+                                       : std::to_string(k->value);
+    if (context_.keys == Keys::kUnknown) {
+      context_.keys = kind;
+      context_.first_key = text;
+    } else if (context_.keys != kind) {
+      fail(first.offset, kind == Keys::kStrings
+                             ? fmt::format("the keys of this scenario are numbers (first: {}): a string key {} cannot "
+                                           "be one of them",
+                                           context_.first_key, text)
+                             : fmt::format("the keys of this scenario are strings (first: {}), as in map[string]int64: "
+                                           "{} is a number",
+                                           context_.first_key, text));
+    }
+    return k;
+  }
+
+  /// A map value (or any number the scenario computes with): not a string.
+  ExprPtr value(bool in_arguments) {
+    const Token first = peek();
+    ExprPtr v = in_arguments ? argument() : expr();
+    if (v->string) fail(first.offset, "a string here: strings are map keys only, values are int64");
+    return v;
   }
 
   /// `m[k] = v`, `m[k]++`, `m[k] op= x`.
@@ -301,7 +343,7 @@ class Parser {
     if (op.kind == Token::Kind::kSymbol && op.text == "=") {
       next();
       s.op = OpCode::kPut;
-      s.args.push_back(expr());
+      s.args.push_back(value(false));
       return s;
     }
     if (op.kind != Token::Kind::kSymbol || (op.text != "++" && op.text != "--" && op.text != "+=" && op.text != "-=" &&
@@ -316,7 +358,7 @@ class Parser {
     next();
     s.op = OpCode::kUpdate;
     s.arith = arith_of(op.text);
-    s.args.push_back(op.text == "++" || op.text == "--" ? one() : expr());
+    s.args.push_back(op.text == "++" || op.text == "--" ? one() : value(false));
     return s;
   }
 
@@ -594,7 +636,7 @@ class Parser {
       if (peek().kind == Token::Kind::kEnd || at_symbol("->") || at_symbol(";"))
         fail(peek().offset, fmt::format("'{}' takes {} argument{}: expected {}", name, shape->args,
                                         shape->args == 1 ? "" : "s", i == 0 ? "a key" : "a value"));
-      s.args.push_back(argument());
+      s.args.push_back(i == 0 ? key(true) : value(true));
     }
     if (peek().sign)
       fail(peek().offset, fmt::format("'{}' takes {} argument{}; this '-' starts another (to subtract, put a space "
@@ -642,6 +684,7 @@ class Parser {
   /// operands are constants, refused if that overflows (as Go's compiler
   /// does); the tree may not grow deeper than kMaxExpressionDepth.
   ExprPtr operation(Expr::Kind kind, ExprPtr lhs, ExprPtr rhs, std::size_t offset) {
+    if (lhs->string || (rhs && rhs->string)) fail(offset, "strings take no arithmetic: they are map keys only");
     const bool constant = lhs->kind == Expr::Kind::kInt && (!rhs || rhs->kind == Expr::Kind::kInt);
     auto node = std::make_shared<Expr>();
     if (constant) {
@@ -708,6 +751,16 @@ class Parser {
     if (t.kind == Token::Kind::kNumber) {
       next();
       return number(t, false);
+    }
+    if (t.kind == Token::Kind::kString) {
+      next();
+      if (context_.strings == nullptr) fail(t.offset, "a string here: strings are map keys only");
+      auto node = std::make_shared<Expr>();
+      node->string = true;
+      auto known = std::find(context_.strings->begin(), context_.strings->end(), t.text);
+      if (known == context_.strings->end()) known = context_.strings->insert(context_.strings->end(), t.text);
+      node->value = static_cast<std::int64_t>(known - context_.strings->begin()) + 1;
+      return node;
     }
     if (t.kind == Token::Kind::kWord) {
       next();

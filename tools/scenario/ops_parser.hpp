@@ -20,7 +20,7 @@
 //   arg    := expr, in which a '-' with a space before it and none after
 //             starts the next argument (`put 0 -1` is two arguments)
 //   expr   := term {('+'|'-') term};  term := factor {'*' factor}
-//   factor := INTEGER | VAR | '(' expr ')' | '-' factor
+//   factor := INTEGER | STRING | VAR | '(' expr ')' | '-' factor     (STRING: "…", a key)
 //
 // `a..b` counts from a up to b-1. `_` receives a value and drops it. Errors
 // point at the column of the token.
@@ -45,6 +45,11 @@ struct ParseContext {
   std::vector<std::string> channels;    ///< index = channel index
   std::vector<std::string> goroutines;  ///< index = goroutine index ([[goroutine]] order)
   bool in_main = false;                 ///< parsing [main]: `go` is allowed
+  /// String literals seen so far (numbered from 1, in order); null: none allowed.
+  std::vector<std::string>* strings = nullptr;
+  /// What the scenario's map keys are so far, for "all strings or all numbers".
+  enum class Keys { kUnknown, kNumbers, kStrings } keys = Keys::kUnknown;
+  std::string first_key;  ///< the key that decided `keys`, for messages
   /// Variables in scope: bound earlier in the goroutine (`-> v`); the parser
   /// adds new bindings and checks every variable it reads against it.
   std::vector<std::string>* variables = nullptr;

@@ -42,10 +42,16 @@ struct World {
 std::int64_t wrap(std::uint64_t value) { return static_cast<std::int64_t>(value); }
 std::uint64_t bits(std::int64_t value) { return static_cast<std::uint64_t>(value); }
 
-std::string format_contents(const std::vector<std::pair<maps::Key, maps::Value>>& contents) {
+/// The map's contents as the report shows them: string keys quoted.
+std::string format_contents(const std::vector<std::pair<maps::Key, maps::Value>>& contents, const Scenario& scenario) {
+  auto key = [&](maps::Key k) {
+    if (scenario.string_keys && k >= 1 && static_cast<std::uint64_t>(k) <= scenario.strings.size())
+      return fmt::format("\"{}\"", scenario.strings[static_cast<std::size_t>(k - 1)]);
+    return fmt::format("{}", k);
+  };
   std::string text = "{";
   for (std::size_t i = 0; i < contents.size(); ++i)
-    text += fmt::format("{}{}: {}", i == 0 ? "" : ", ", contents[i].first, contents[i].second);
+    text += fmt::format("{}{}: {}", i == 0 ? "" : ", ", key(contents[i].first), contents[i].second);
   return text + "}";
 }
 
@@ -341,7 +347,7 @@ harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps)
                             for (const auto& map : world->maps) maps::check_invariants_at_end(map);
                             const Expectation& expect = scenario.expect;
                             if (!scenario.maps.empty() && (expect.final_contents || expect.final_len)) {
-                              harness::at_end([world, &expect] {
+                              harness::at_end([world, &expect, &scenario] {
                                 maps::ConcurrentMap& first = *world->maps.front();
                                 const auto contents = first.snapshot();
                                 if (expect.final_contents) {
@@ -350,8 +356,8 @@ harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps)
                                   if (contents != wanted)
                                     harness::report_failure(harness::OutcomeKind::kWrongResult,
                                                             fmt::format("final contents {}, expected {}",
-                                                                        format_contents(contents),
-                                                                        format_contents(wanted)));
+                                                                        format_contents(contents, scenario),
+                                                                        format_contents(wanted, scenario)));
                                 }
                                 if (expect.final_len && static_cast<std::int64_t>(contents.size()) != *expect.final_len)
                                   harness::report_failure(harness::OutcomeKind::kWrongResult,

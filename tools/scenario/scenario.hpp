@@ -42,6 +42,7 @@ struct Expr {
   std::string var;
   ExprPtr lhs, rhs;
   std::size_t depth = 1;  ///< of the tree below (a leaf: 1); bounded by kMaxExpressionDepth
+  bool string = false;    ///< kInt: a string literal, `value` its number (Scenario::strings)
 };
 
 /// Limits that keep parsing and running a scenario within a small stack:
@@ -162,6 +163,10 @@ struct Scenario {
   /// [main]: the goroutine that starts the others with `go NAME`; without
   /// it every [[goroutine]] starts at once, in the order declared.
   std::optional<GoroutineDecl> main;
+  /// String keys (`m["apple"]`): the string numbered k is strings[k - 1], in
+  /// order of first appearance; a scenario's keys are all strings or all numbers.
+  std::vector<std::string> strings;
+  bool string_keys = false;  ///< the keys are strings: reports show them quoted
   std::vector<GoroutineDecl> goroutines;
   Expectation expect;
   ExploreDefaults explore;

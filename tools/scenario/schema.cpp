@@ -172,7 +172,8 @@ MapDecl read_map(const SchemaReader& r, const toml::table& t, std::size_t index,
   return decl;
 }
 
-void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expect, std::size_t maps) {
+void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expect, std::size_t maps,
+                 Scenario& scenario) {
   r.only_keys(t, {"outcome", "message", "reach", "never", "every", "final", "len"}, "[expect]");
   auto pattern = [&](const toml::node& node, std::string_view what) {
     const std::string text = r.string(node, what);
@@ -210,9 +211,18 @@ void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expec
     for (auto&& [key, value] : r.table(*n, "'final'")) {
       maps::Key k = 0;
       const std::string_view text = key.str();
+      if (scenario.string_keys) {  // map[string]int64: every key of 'final' is a string
+        auto known = std::find(scenario.strings.begin(), scenario.strings.end(), text);
+        if (known == scenario.strings.end()) known = scenario.strings.insert(scenario.strings.end(), std::string(text));
+        contents[static_cast<maps::Key>(known - scenario.strings.begin()) + 1] =
+            r.integer(value, "a value of 'final'", INT64_MIN, INT64_MAX);
+        continue;
+      }
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), k);
       if (ec != std::errc{} || ptr != text.data() + text.size())
-        r.fail(at(key.source()), fmt::format("bad number '{}': keys of 'final' are whole numbers", text));
+        r.fail(at(key.source()), fmt::format("bad number '{}': keys of 'final' are whole numbers (strings when the "
+                                             "scenario's keys are)",
+                                             text));
       contents[k] = r.integer(value, "a value of 'final'", INT64_MIN, INT64_MAX);
     }
     expect.final_contents = std::move(contents);
@@ -379,6 +389,7 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
     map_tables = r.tables(*many, "maps");
   }
   ParseContext context;
+  context.strings = &s.strings;
   for (std::size_t i = 0; i < map_tables.size(); ++i) {
     s.maps.push_back(read_map(r, *map_tables[i], i, map_tables.size()));
     for (std::size_t j = 0; j < i; ++j)
@@ -496,7 +507,8 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
     }
     s.main = std::move(main);
   }
-  read_expect(r, r.table(r.required(root, "expect", "a scenario"), "[expect]"), s.expect, s.maps.size());
+  s.string_keys = context.keys == ParseContext::Keys::kStrings;
+  read_expect(r, r.table(r.required(root, "expect", "a scenario"), "[expect]"), s.expect, s.maps.size(), s);
   if (const auto* n = r.optional(root, "explore")) read_explore(r, r.table(*n, "[explore]"), s.explore);
   return s;
 }
