@@ -45,6 +45,11 @@ class ConcurrentMap {
   /// normal compilation, one mapassign and a load and a store through the
   /// returned pointer.
   virtual void update(Key key, const std::function<Value(Value)>& next) { put(key, next(get(key).value_or(0))); }
+  /// m[k] = m[k] op x, a read then a write: how Go compiles m[k] /= x and
+  /// m[k] %= x (and every op= under -race). Kinds with a lock hold it across both.
+  virtual void read_then_write(Key key, const std::function<Value(Value)>& next) {
+    put(key, next(get(key).value_or(0)));
+  }
 
   /// Structural invariants, checked after an execution: a description of
   /// the first broken one (silent corruption), or nullopt.

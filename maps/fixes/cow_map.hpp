@@ -33,6 +33,8 @@ class CowMap final : public ConcurrentMap {
   std::pair<Value, bool> get_or_put(Key key, Value value) override;
   std::optional<Value> get_and_delete(Key key) override;
   void update(Key key, const std::function<Value(Value)>& next) override;
+  /// The same copy-on-write update: the copy is read and written in one go.
+  void read_then_write(Key key, const std::function<Value(Value)>& next) override { update(key, next); }
   std::vector<std::pair<Key, Value>> snapshot() const override;
 
  private:

@@ -202,7 +202,7 @@ TEST_CASE("m[k]++ from two goroutines: fatal or a lost increment, never a read-w
         std::set{outcome(OutcomeKind::kPanic, "assignment to entry in nil map")});
   CHECK_THAT(error_for(scenario({R"("m[0]++")"}, "never = [\"exception\"]", "", "sync")),
              Contains(":7:9: 'm' is a sync.Map, which has no index expression"));
-  CHECK_THAT(error_for(scenario({R"("m[0]")"})), Contains(":7:13: expected '=', '++', '--', '+=', '-=' or '*=' after 'm[…]', found the end"));
+  CHECK_THAT(error_for(scenario({R"("m[0]")"})), Contains(":7:13: expected '=', '++', '--', '+=', '-=', '*=', '/=' or '%=' after 'm[…]', found the end"));
   CHECK_THAT(error_for(scenario({R"("x[0]++")"})), Contains(":7:9: unknown map 'x': expected one of m"));
   CHECK_THAT(error_for(scenario({R"("defer m[0]++")"})), Contains(":7:15: 'defer' takes a call"));
 }
@@ -443,4 +443,26 @@ TEST_CASE("string keys: map[string]int64 through the generic path, reported by n
   CHECK_THAT(error_for(scenario(quoted({R"(m["a"] = "b")"}))), Contains(":7:18: a string here: strings are map keys only, values are int64"));
   CHECK_THAT(error_for(scenario(quoted({R"(m["a" + 1]++)"}))), Contains(":7:15: strings take no arithmetic"));
   CHECK_THAT(error_for(scenario(quoted({R"(m["a]++)"}))), Contains(":7:11: unterminated string"));
+}
+
+// ---- m[k] /= x: an access, then an assign ----
+
+TEST_CASE("m[k] /= x is a mapaccess then a mapassign; / and % are Go's", "[scenario][language]") {
+  const std::string initial = "hash_seed = 1\ninitial = [\"m[0] = 100\"]";
+  // Unlike m[k]++, the read can meet the other's write.
+  CHECK(outcomes(explore(scenario({R"("m[0] /= 3")", R"("m[0]++")"}, "never = [\"exception\"]", initial), 2).dfs)
+            .count(outcome(OutcomeKind::kFatal, "concurrent map read and map write")) == 1);
+  CHECK(outcomes(explore(scenario({R"("m[0] %= 3")", R"("m[0]++")"}, "never = [\"exception\"]", initial), 2).dfs)
+            .count(outcome(OutcomeKind::kFatal, "concurrent map read and map write")) == 1);
+  // Division by zero panics after the read, before any write: a recover keeps the map whole.
+  CHECK(outcomes(explore(scenario({R"("defer recover", "x := 0", "m[0] /= x")"}, "final = { 0 = 100 }", initial)).dfs) ==
+        std::set{outcome(OutcomeKind::kOk, "recovered: runtime error: integer divide by zero")});
+  CHECK(outcomes(explore(scenario({R"("x := 5", "y := x % 0")"}, "outcome = \"panic\"")).dfs) ==
+        std::set{outcome(OutcomeKind::kPanic, "runtime error: integer divide by zero")});
+  // Truncated toward zero; the one overflow wraps, as Go's does.
+  CHECK(outcomes(explore(scenario({R"("x := -7", "assert x / 2 == -3", "assert x % 2 == -1", "m[0] /= -8", "y := -9223372036854775807 - 1", "y /= -1", "assert y == -9223372036854775807 - 1", "y %= -1", "assert y == 0")"},
+                                  "final = { 0 = -12 }", initial)).dfs) == std::set{ok()});
+  CHECK_THAT(error_for(scenario({R"("put 1 7/0")"})), Contains(":7:16: invalid operation: division by zero"));
+  CHECK_THAT(error_for(scenario({R"("put 1 (-9223372036854775807-1)/-1")"})), Contains(":7:39: constant expression overflows int64"));
+  CHECK(error_for(scenario({R"("put 1 -7/2", "put 2 -7%2")"}, "final = { 1 = -3, 2 = -1 }")) == "no error");
 }

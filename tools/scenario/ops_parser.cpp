@@ -22,7 +22,7 @@ struct Token {
 };
 
 /// Two-character symbols, tried before single characters.
-constexpr std::string_view kPairs[] = {"..", "->", ":=", "+=", "-=", "*=", "==", "!=", "<=", ">="};
+constexpr std::string_view kPairs[] = {"..", "->", ":=", "+=", "-=", "*=", "/=", "%=", "==", "!=", "<=", ">="};
 
 class Parser {
  public:
@@ -72,7 +72,7 @@ class Parser {
         t.kind = Token::Kind::kSymbol;
         t.text = std::string(text_.substr(i, 2));
         i += 2;
-      } else if (std::string_view("+-*():;.[],=<>!").find(c) != std::string_view::npos) {
+      } else if (std::string_view("+-*/%():;.[],=<>!").find(c) != std::string_view::npos) {
         t.kind = Token::Kind::kSymbol;
         t.text = std::string(1, c);
         t.sign = c == '-' && i > 0 && std::isspace(static_cast<unsigned char>(text_[i - 1])) &&
@@ -275,13 +275,15 @@ class Parser {
   static std::string bound(const Token& name) { return name.text == "_" ? std::string() : name.text; }
 
   static bool is_assignment(const Token& t) {
-    static constexpr std::string_view kOps[] = {":=", "=", "+=", "-=", "*=", "++", "--", ","};
+    static constexpr std::string_view kOps[] = {":=", "=", "+=", "-=", "*=", "/=", "%=", "++", "--", ","};
     return t.kind == Token::Kind::kSymbol && std::find(std::begin(kOps), std::end(kOps), t.text) != std::end(kOps);
   }
   static ArithOp arith_of(const std::string& op) {
     if (op == "+=" || op == "++") return ArithOp::kAdd;
     if (op == "-=" || op == "--") return ArithOp::kSub;
     if (op == "*=") return ArithOp::kMul;
+    if (op == "/=") return ArithOp::kDiv;
+    if (op == "%=") return ArithOp::kMod;
     return ArithOp::kSet;
   }
   static ExprPtr one() {
@@ -347,8 +349,8 @@ class Parser {
       return s;
     }
     if (op.kind != Token::Kind::kSymbol || (op.text != "++" && op.text != "--" && op.text != "+=" && op.text != "-=" &&
-                                            op.text != "*="))
-      fail(op.offset, fmt::format("expected '=', '++', '--', '+=', '-=' or '*=' after '{}[…]', found {} (to read "
+                                            op.text != "*=" && op.text != "/=" && op.text != "%="))
+      fail(op.offset, fmt::format("expected '=', '++', '--', '+=', '-=', '*=', '/=' or '%=' after '{}[…]', found {} (to read "
                                   "it, write 'v := {}[…]')",
                                   map.text, shown(op), map.text));
     if (s.target < context_.map_kinds.size() && context_.map_kinds[s.target] == "sync")
@@ -388,7 +390,7 @@ class Parser {
       fail(names[1].offset, fmt::format("two variables take a map read: expected '{}, {} := MAP[KEY]'", names[0].text,
                                         names[1].text));
     if (op.kind != Token::Kind::kSymbol || !is_assignment(op) || op.text == ",")
-      fail(op.offset, fmt::format("expected ':=', '=', '+=', '-=', '*=', '++' or '--' after '{}', found {}",
+      fail(op.offset, fmt::format("expected ':=', '=', '+=', '-=', '*=', '/=', '%=', '++' or '--' after '{}', found {}",
                                   names[0].text, shown(op)));
     s.op = OpCode::kAssign;
     s.arith = arith_of(op.text);
@@ -694,6 +696,18 @@ class Parser {
         case Expr::Kind::kAdd: overflow = __builtin_add_overflow(lhs->value, rhs->value, &value); break;
         case Expr::Kind::kSub: overflow = __builtin_sub_overflow(lhs->value, rhs->value, &value); break;
         case Expr::Kind::kMul: overflow = __builtin_mul_overflow(lhs->value, rhs->value, &value); break;
+        case Expr::Kind::kDiv:
+        case Expr::Kind::kMod:
+          if (rhs->value == 0) fail(offset, "invalid operation: division by zero");  // Go's compiler says so too
+          if (rhs->value == -1) {
+            // INT64_MIN / -1 is 2^63, which overflows as Go's exact constants
+            // do (and is undefined in C++); any remainder by -1 is 0.
+            if (kind == Expr::Kind::kMod) value = 0;
+            else overflow = __builtin_sub_overflow(std::int64_t{0}, lhs->value, &value);
+          } else {
+            value = kind == Expr::Kind::kDiv ? lhs->value / rhs->value : lhs->value % rhs->value;
+          }
+          break;
         case Expr::Kind::kNeg: overflow = __builtin_sub_overflow(std::int64_t{0}, lhs->value, &value); break;
         default: break;
       }
@@ -722,10 +736,13 @@ class Parser {
   }
   ExprPtr term() {
     ExprPtr left = factor();
-    while (at_symbol("*")) {
+    while (at_symbol("*") || at_symbol("/") || at_symbol("%")) {
       const Token op = next();
       ExprPtr right = factor();
-      left = operation(Expr::Kind::kMul, std::move(left), std::move(right), op.offset);
+      left = operation(op.text == "*"   ? Expr::Kind::kMul
+                       : op.text == "/" ? Expr::Kind::kDiv
+                                        : Expr::Kind::kMod,
+                       std::move(left), std::move(right), op.offset);
     }
     return left;
   }

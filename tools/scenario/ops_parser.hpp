@@ -2,9 +2,9 @@
 //
 //   stmt   := ['defer'] call
 //           | 'for' VAR 'in' expr '..' expr ':' stmt {';' stmt}
-//           | MAP '[' expr ']' ('=' expr | '++' | '--' | ('+='|'-='|'*=') expr)
+//           | MAP '[' expr ']' ('=' expr | '++' | '--' | ('+='|'-='|'*='|'/='|'%=') expr)
 //           | VAR [',' VAR] (':='|'=') MAP '[' expr ']'      (the comma-ok form needs two)
-//           | VAR (':='|'='|'+='|'-='|'*=') expr | VAR ('++'|'--')
+//           | VAR (':='|'='|'+='|'-='|'*='|'/='|'%=') expr | VAR ('++'|'--')
 //           | 'assert' (expr [CMP expr] | '!' expr)       CMP := '=='|'!='|'<'|'<='|'>'|'>='
 //           | 'go' GOROUTINE                               ([main] only, not in a loop)
 //           | 'repeat' ':' stmt {';' stmt} ';' 'until' COND  (COND as assert's)
@@ -19,7 +19,7 @@
 //   chanop := 'send' CHANNEL arg | 'recv' CHANNEL [binds] | 'close' CHANNEL
 //   arg    := expr, in which a '-' with a space before it and none after
 //             starts the next argument (`put 0 -1` is two arguments)
-//   expr   := term {('+'|'-') term};  term := factor {'*' factor}
+//   expr   := term {('+'|'-') term};  term := factor {('*'|'/'|'%') factor}
 //   factor := INTEGER | STRING | VAR | '(' expr ')' | '-' factor     (STRING: "…", a key)
 //
 // `a..b` counts from a up to b-1. `_` receives a value and drops it. Errors

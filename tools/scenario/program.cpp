@@ -55,12 +55,26 @@ std::string format_contents(const std::vector<std::pair<maps::Key, maps::Value>>
   return text + "}";
 }
 
+constexpr const char* kDivideByZero = "runtime error: integer divide by zero";
+
+/// Go's / and %: truncated toward zero; INT64_MIN / -1 wraps to INT64_MIN
+/// and its remainder is 0 (both undefined in C++, hence the -1 case).
+/// REQUIRES: b != 0 (the caller panics first, as Go does).
+std::int64_t divide(std::int64_t a, std::int64_t b, bool remainder) {
+  if (b == -1) return remainder ? 0 : wrap(std::uint64_t{0} - bits(a));
+  return remainder ? a % b : a / b;
+}
+
 std::int64_t arith(ArithOp op, std::int64_t old, std::int64_t operand) {
   switch (op) {
     case ArithOp::kSet: return operand;
     case ArithOp::kAdd: return wrap(bits(old) + bits(operand));
     case ArithOp::kSub: return wrap(bits(old) - bits(operand));
     case ArithOp::kMul: return wrap(bits(old) * bits(operand));
+    case ArithOp::kDiv:
+    case ArithOp::kMod:
+      if (operand == 0) harness::panic(kDivideByZero);
+      return divide(old, operand, op == ArithOp::kMod);
   }
   return operand;
 }
@@ -139,6 +153,12 @@ class Interpreter {
       case Expr::Kind::kAdd: return wrap(bits(eval(*e.lhs)) + bits(eval(*e.rhs)));
       case Expr::Kind::kSub: return wrap(bits(eval(*e.lhs)) - bits(eval(*e.rhs)));
       case Expr::Kind::kMul: return wrap(bits(eval(*e.lhs)) * bits(eval(*e.rhs)));
+      case Expr::Kind::kDiv:
+      case Expr::Kind::kMod: {
+        const std::int64_t a = eval(*e.lhs), b = eval(*e.rhs);
+        if (b == 0) harness::panic(kDivideByZero);
+        return divide(a, b, e.kind == Expr::Kind::kMod);
+      }
       case Expr::Kind::kNeg: return wrap(std::uint64_t{0} - bits(eval(*e.lhs)));
     }
     return 0;
@@ -228,7 +248,15 @@ class Interpreter {
       case OpCode::kUpdate: {
         const ArithOp op = s.arith;
         const std::int64_t operand = a[1];
-        map(s).update(a[0], [op, operand](maps::Value old) { return arith(op, old, operand); });
+        auto next = [op, operand](maps::Value old) { return arith(op, old, operand); };
+        if (op != ArithOp::kDiv && op != ArithOp::kMod) {
+          map(s).update(a[0], next);  // one mapassign, then load and store through its pointer
+        } else if (operand == 0) {
+          (void)map(s).get(a[0]);  // mapaccess1, then the division panics before any mapassign
+          harness::panic(kDivideByZero);
+        } else {
+          map(s).read_then_write(a[0], next);  // m[k] = m[k] / x: mapaccess1, then mapassign
+        }
         break;
       }
       case OpCode::kWgAdd: add(s.target, a[0]); break;

@@ -33,11 +33,11 @@ class ScenarioError : public std::runtime_error {
 struct Expr;
 using ExprPtr = std::shared_ptr<const Expr>;
 /// Arithmetic is Go's on int64: constant expressions are computed when the
-/// file is read and refused if they overflow; at run time, +, - and * on
-/// variables wrap around (two's complement), as Go's do. There is no
-/// division or shift.
+/// file is read and refused if they overflow or divide by zero; at run time,
+/// +, - and * on variables wrap around (two's complement), / and % truncate
+/// toward zero, and a division by zero panics, as Go's do. No shifts.
 struct Expr {
-  enum class Kind { kInt, kVar, kAdd, kSub, kMul, kNeg } kind = Kind::kInt;
+  enum class Kind { kInt, kVar, kAdd, kSub, kMul, kDiv, kMod, kNeg } kind = Kind::kInt;
   std::int64_t value = 0;
   std::string var;
   ExprPtr lhs, rhs;
@@ -77,7 +77,7 @@ enum class OpCode {
 };
 
 /// The arithmetic of `x op= e` and `m[k] op= e` (`x = e` is kSet).
-enum class ArithOp { kSet, kAdd, kSub, kMul };
+enum class ArithOp { kSet, kAdd, kSub, kMul, kDiv, kMod };
 /// The comparison of `assert a CMP b` (`assert e` is `e != 0`).
 enum class Comparison { kEq, kNe, kLt, kLe, kGt, kGe };
 
