@@ -466,3 +466,25 @@ TEST_CASE("m[k] /= x is a mapaccess then a mapassign; / and % are Go's", "[scena
   CHECK_THAT(error_for(scenario({R"("put 1 (-9223372036854775807-1)/-1")"})), Contains(":7:39: constant expression overflows int64"));
   CHECK(error_for(scenario({R"("put 1 -7/2", "put 2 -7%2")"}, "final = { 1 = -3, 2 = -1 }")) == "no error");
 }
+
+// ---- hash_seed = "explore" ----
+
+TEST_CASE("hash_seed = \"explore\" explores the seeds 0 to 7 as a data choice", "[scenario][language]") {
+  // Whether the two keys share a bucket depends on the seed; the explored
+  // seed's tree is the eight fixed seeds' trees side by side: the same
+  // executions in all, the same outcome classes.
+  const std::vector<std::string> writers{R"("put 1 1")", R"("put 2 2")"};
+  std::uint64_t executions = 0;
+  std::set<harness::Outcome> classes;
+  for (int seed = 0; seed < 8; ++seed) {
+    const Explored fixed = explore(scenario(writers, "never = [\"exception\"]", "B = 1\nhash_seed = " + std::to_string(seed)), 3);
+    executions += fixed.dfs.executions;
+    for (const auto& c : fixed.dfs.classes) classes.insert(c.outcome);
+  }
+  const Explored explored = explore(scenario(writers, "never = [\"exception\"]", "B = 1\nhash_seed = \"explore\""), 3);
+  CHECK(explored.dfs.executions == executions);
+  CHECK(outcomes(explored.dfs) == classes);
+  CHECK(classes.count(outcome(OutcomeKind::kCorruption, "map 'm': count is 2 but 1 keys are reachable")) == 1);
+  CHECK_THAT(error_for(scenario(writers, "never = [\"exception\"]", "hash_seed = \"random\"")),
+             Contains(":4:13: hash_seed must be a whole number or \"explore\", found \"random\""));
+}

@@ -343,8 +343,13 @@ harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps)
                             world->self = world;
                             world->scenario = &scenario;
                             world->max_work = max_steps;
-                            for (const MapDecl& decl : scenario.maps)
-                              world->maps.push_back(maps::MapRegistry::global().find(decl.kind)->make(decl.params));
+                            for (const MapDecl& decl : scenario.maps) {
+                              maps::MapParams params = decl.params;
+                              // Go's random hash0, as a data choice among a sample of seeds.
+                              if (decl.explore_hash_seed)
+                                params.hash_seed = static_cast<std::uint32_t>(harness::choose(kExploredHashSeeds, "hash_seed"));
+                              world->maps.push_back(maps::MapRegistry::global().find(decl.kind)->make(params));
+                            }
                             for (const MutexDecl& decl : scenario.mutexes) {
                               if (decl.rw) {
                                 world->mutexes.push_back(nullptr);

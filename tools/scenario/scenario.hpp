@@ -98,9 +98,13 @@ struct Statement {
 
 // ---- The scenario ----
 
+/// `hash_seed = "explore"`: the seeds 0 .. kExploredHashSeeds-1 are a data choice.
+inline constexpr std::uint64_t kExploredHashSeeds = 8;
+
 struct MapDecl {
   std::string kind;
   maps::MapParams params;
+  bool explore_hash_seed = false;  ///< params.hash_seed is chosen per execution
   std::vector<Statement> initial;  ///< run before the goroutines start
 };
 

@@ -158,8 +158,15 @@ MapDecl read_map(const SchemaReader& r, const toml::table& t, std::size_t index,
   only_for("nil", decl.kind == "go", "go");
   only_for("shards", decl.kind == "sharded", "sharded");
   if (const auto* n = r.optional(t, "B")) decl.params.B = static_cast<std::uint8_t>(r.integer(*n, "'B'", 0, 15));
-  if (const auto* n = r.optional(t, "hash_seed"))
-    decl.params.hash_seed = static_cast<std::uint32_t>(r.integer(*n, "'hash_seed'", 0, UINT32_MAX));
+  if (const auto* n = r.optional(t, "hash_seed")) {
+    if (n->is_string()) {
+      if (r.string(*n, "'hash_seed'") != "explore")
+        r.fail(*n, fmt::format("hash_seed must be a whole number or \"explore\", found \"{}\"", r.string(*n, "'hash_seed'")));
+      decl.explore_hash_seed = true;
+    } else {
+      decl.params.hash_seed = static_cast<std::uint32_t>(r.integer(*n, "'hash_seed'", 0, UINT32_MAX));
+    }
+  }
   if (const auto* n = r.optional(t, "nil")) decl.params.nil = r.boolean(*n, "'nil'");
   if (const auto* n = r.optional(t, "gomaxprocs")) decl.params.single_processor = r.integer(*n, "'gomaxprocs'", 1, 256) == 1;
   if (const auto* n = r.optional(t, "shards")) decl.params.shards = static_cast<std::uint32_t>(r.integer(*n, "'shards'", 1, 64));
