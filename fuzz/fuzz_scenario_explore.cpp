@@ -54,6 +54,8 @@ std::optional<std::int64_t> constant(const Expr& e) {
     case Expr::Kind::kAdd: return small(*l + *r);
     case Expr::Kind::kSub: return small(*l - *r);
     case Expr::Kind::kMul: return small(*l * *r);
+    case Expr::Kind::kDiv: return *r == 0 ? std::nullopt : small(*l / *r);
+    case Expr::Kind::kMod: return *r == 0 ? std::nullopt : small(*l % *r);
     default: return std::nullopt;
   }
 }

@@ -107,13 +107,14 @@ std::optional<Value> GoMap::mapaccess(Key key) {
   return std::nullopt;
 }
 
-void GoMap::mapassign(Key key, Value value) {
+GoMap::ElemSlot GoMap::mapassign_slot(Key key, std::optional<Value> value) {
   if (nil_) {
     entry_point("mapassign.nil", AccessKind::kNone, false);
     harness::panic("assignment to entry in nil map");
   }
   entry_point("mapassign.check-writing", AccessKind::kRead, true);
-  if (harness::recording()) harness::note(fmt::format("m[{}] = {}", key, value));
+  if (harness::recording())
+    harness::note(value ? fmt::format("m[{}] = {}", key, *value) : fmt::format("m[{}] op= (one mapassign)", key));
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map writes");
   const std::uint64_t hash = hash_key(key, h_.hash0);
@@ -183,10 +184,29 @@ void GoMap::mapassign(Key key, Value value) {
   }
   recheck_and_clear_writing("mapassign.recheck-writing", "mapassign.clear-writing.load",
                             "mapassign.clear-writing.store");
+  return ElemSlot{elem_bucket, elem_index};
+}
+
+void GoMap::mapassign(Key key, Value value) {
+  const ElemSlot slot = mapassign_slot(key, value);
   // Compiled code stores the value through the returned pointer, after the
   // writing flag is already clear.
   step("mapassign.store-elem", AccessKind::kWrite);
-  heap_.at(elem_bucket, "mapassign").elems[elem_index] = value;
+  heap_.at(slot.bucket, "mapassign").elems[slot.index] = value;
+  if (harness::recording()) harness::note(fmt::format("m[{}] = {}", key, value));
+}
+
+void GoMap::mapassign_update(Key key, const std::function<Value(Value)>& next) {
+  const ElemSlot slot = mapassign_slot(key, std::nullopt);
+  // `*p = *p op x` through the returned pointer: a plain load, then a plain
+  // store (even amd64's one-instruction INCQ without LOCK reads and writes
+  // separately), both after hashWriting is clear.
+  step("mapassign.load-elem", AccessKind::kRead);
+  const Value old = heap_.at(slot.bucket, "mapassign").elems[slot.index];
+  if (harness::recording()) harness::note(fmt::format("read m[{}] = {}", key, old));
+  const Value value = next(old);
+  step("mapassign.store-elem", AccessKind::kWrite);
+  heap_.at(slot.bucket, "mapassign").elems[slot.index] = value;
   if (harness::recording()) harness::note(fmt::format("m[{}] = {}", key, value));
 }
 

@@ -86,6 +86,12 @@ class GoMap final : public ConcurrentMap {
   // ---- Go's runtime operations ----
   std::optional<Value> mapaccess(Key key);  ///< mapaccess2: v, ok := m[k]
   void mapassign(Key key, Value value);     ///< m[k] = v
+  /// m[k]++ and m[k] op= x as Go compiles them (reference §5.2): one
+  /// mapassign, then, after it cleared hashWriting, a load
+  /// ("mapassign.load-elem") and a store ("mapassign.store-elem") of
+  /// next(old) through the returned pointer: unsynchronised steps a racing
+  /// goroutine can come between, losing an increment that no check sees.
+  void mapassign_update(Key key, const std::function<Value(Value)>& next);
   void mapdelete(Key key);                  ///< delete(m, k)
   void mapclear();                          ///< for k := range m { delete(m, k) }
   std::int64_t maplen();                    ///< len(m)
@@ -94,6 +100,7 @@ class GoMap final : public ConcurrentMap {
   // ---- ConcurrentMap ----
   std::optional<Value> get(Key key) override { return mapaccess(key); }
   void put(Key key, Value value) override { mapassign(key, value); }
+  void update(Key key, const std::function<Value(Value)>& next) override { mapassign_update(key, next); }
   void erase(Key key) override { mapdelete(key); }
   std::int64_t len() override { return maplen(); }
   void range(const std::function<bool(Key, Value)>& visit) override { maprange(visit); }
@@ -121,6 +128,15 @@ class GoMap final : public ConcurrentMap {
   void set_writing(std::string_view load_label, std::string_view store_label);
   void recheck_and_clear_writing(std::string_view recheck_label, std::string_view load_label,
                                  std::string_view store_label);
+
+  /// Where mapassign's returned pointer points: the elem slot.
+  struct ElemSlot {
+    goruntime::bptr bucket;
+    int index = 0;
+  };
+  /// mapassign up to its return (the elem's address); `value` only for the
+  /// timeline's note (nullopt: an update, whose value is not known yet).
+  ElemSlot mapassign_slot(Key key, std::optional<Value> value);
 
   // Lookups.
   goruntime::bptr lookup_bucket(std::uint64_t hash) const;
