@@ -179,10 +179,12 @@ std::string step_text(const Trace& trace, const Event& e) {
   std::string object = "no object";
   if (e.object != kNoObject && index(e.object) < trace.objects.size())
     object = fmt::format("{} '{}'", trace.objects[index(e.object)].kind, trace.objects[index(e.object)].name);
-  std::string runnable;
+  std::vector<std::string> names;  // sorted: a set of goroutines, whatever their numbers
   for (FiberSet set = e.runnable; set != 0; set &= set - 1)
-    runnable += (runnable.empty() ? "" : ",") +
-                fiber_identity(trace, FiberId{static_cast<std::uint32_t>(std::countr_zero(set))});
+    names.push_back(fiber_identity(trace, FiberId{static_cast<std::uint32_t>(std::countr_zero(set))}));
+  std::sort(names.begin(), names.end());
+  std::string runnable;
+  for (const std::string& name : names) runnable += (runnable.empty() ? "" : ",") + name;
   std::string text = fmt::format("goroutine {} at {} ({}, {}) with runnable {{{}}}", fiber_identity(trace, e.fiber),
                                  e.label, object, to_string(e.access), runnable);
   if (!e.detail.empty()) text += fmt::format(", detail \"{}\"", e.detail);
