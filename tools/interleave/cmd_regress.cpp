@@ -36,7 +36,10 @@ namespace fs = std::filesystem;
 struct CaseResult {
   std::string name;     ///< stable: "replay PATH" or "scenario PATH"
   std::string verdict;  ///< passed: what was shown ("reproduces", "fixed: …"); may be empty
-  std::string failure;  ///< empty: passed; else the reason, for the console and the JUnit message
+  /// Empty: passed. Else the reason: its first line is the JUnit message,
+  /// further lines (where, what to do) follow it on the console and in the
+  /// JUnit failure's text.
+  std::string failure;
   int code = kExitHeld;  ///< a failure's contribution to the exit code (1, 2 or 4)
   std::string output;   ///< what the case printed (JUnit system-out)
   bool print_output = false;  ///< a failing scenario's report goes to the console too
@@ -70,7 +73,8 @@ std::string junit(const std::vector<CaseResult>& cases, double seconds) {
     xml += fmt::format("    <testcase classname=\"interleave\" name=\"{}\" time=\"{:.3f}\">\n", xml_escape(c.name),
                        c.seconds);
     if (!c.failure.empty())
-      xml += fmt::format("      <failure message=\"{}\">{}</failure>\n", xml_escape(c.failure), xml_escape(c.output));
+      xml += fmt::format("      <failure message=\"{}\">{}\n\n{}</failure>\n", xml_escape(c.failure.substr(0, c.failure.find('\n'))),
+                         xml_escape(c.failure), xml_escape(c.output));
     xml += fmt::format("      <system-out>{}</system-out>\n    </testcase>\n", xml_escape(c.output));
   }
   return xml + "  </testsuite>\n</testsuites>\n";
@@ -91,12 +95,14 @@ std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
 /// What replaying a trace's schedule against the current scenario gave.
 enum class Found { kReproduces, kFixed, kDiverged };
 
-/// "3 of 22 recorded steps applied; it departs at step 3: …"
+/// "3 of 22 recorded steps applied"
 std::string how_much_applied(const harness::LenientReplay& replay, const harness::Trace& recorded) {
-  std::string text = fmt::format("{} of {} recorded steps applied", grouped(replay.steps_applied),
-                                 grouped(recorded.events.size()));
-  if (!replay.departure.empty()) text += "; it departs " + replay.departure;
-  return text;
+  return fmt::format("{} of {} recorded steps applied", grouped(replay.steps_applied), grouped(recorded.events.size()));
+}
+
+/// "\nit departs at step 3: …", or nothing.
+std::string where_it_departs(const harness::LenientReplay& replay) {
+  return replay.departure.empty() ? "" : "\nit departs " + replay.departure;
 }
 
 /// The fixed scenario explored around a fixed trace's schedule: dfs with
@@ -130,8 +136,8 @@ void check_around(const Scenario& scenario, const harness::Trace& recorded, cons
     }
     log << fmt::format("around its schedule ({}): '{}' ({})\n", space, harness::describe(c.outcome), where);
     result.failure = fmt::format(
-        "fixed on its own schedule, but the scenario still fails near it: '{}' in one of {} ({}; replay: interleave "
-        "replay {})",
+        "fixed on its own schedule, but the scenario still fails near it: '{}' in one of {} ({})\nreplay it: "
+        "interleave replay {}",
         harness::describe(c.outcome), space, where, saved);
     if (result.code == kExitHeld) result.code = kExitFailed;
     return;
@@ -179,30 +185,33 @@ void check_trace(const std::string& path, const RegressOptions& options, CaseRes
   const std::string applied = how_much_applied(replay, *trace);
   switch (found) {
     case Found::kReproduces: log << fmt::format("reproduces '{}' byte for byte\n", outcome); break;
-    case Found::kFixed: log << fmt::format("fixed: the schedule now ends ok ({})\n", applied); break;
-    case Found::kDiverged: log << fmt::format("diverged: the schedule ends with '{}' ({})\n", outcome, applied); break;
+    case Found::kFixed: log << fmt::format("fixed: the schedule now ends ok ({}){}\n", applied, where_it_departs(replay)); break;
+    case Found::kDiverged:
+      log << fmt::format("diverged: the schedule ends with '{}' ({}){}\n", outcome, applied, where_it_departs(replay));
+      break;
   }
 
   if (trace->expect == harness::TraceExpectation::kReproduces) {
     if (found == Found::kReproduces) {
       result.verdict = "reproduces";
     } else if (found == Found::kFixed) {
-      refuse(kExitFailed, fmt::format("expected to reproduce, but its schedule now ends ok: fixed ({}); if the fix is "
-                                      "intended, keep the trace as a test that it stays fixed: interleave trace "
+      refuse(kExitFailed, fmt::format("expected to reproduce, but its schedule now ends ok: fixed ({}){}\nif the fix "
+                                      "is intended, keep the trace as a test that it stays fixed: interleave trace "
                                       "mark-fixed {}",
-                                      applied, path));
+                                      applied, where_it_departs(replay), path));
     } else if (replay.departure.empty()) {
       refuse(kExitFailed, "did not replay byte for byte: the same steps and outcome, but the file's bytes are not the "
                           "ones the replay writes");
     } else {
-      refuse(kExitFailed, fmt::format("did not replay byte for byte: diverged {}; the schedule ends with '{}'",
-                                      replay.departure, outcome));
+      refuse(kExitFailed, fmt::format("did not replay byte for byte: the schedule ends with '{}' ({}){}", outcome,
+                                      applied, where_it_departs(replay)));
     }
   } else if (found == Found::kReproduces) {
     refuse(kExitFailed, fmt::format("expected fixed, but the failure is back: the schedule reproduces '{}' byte for byte",
                                     outcome));
   } else if (found == Found::kDiverged) {
-    refuse(kExitFailed, fmt::format("expected fixed, but the schedule ends with '{}' ({})", outcome, applied));
+    refuse(kExitFailed,
+           fmt::format("expected fixed, but the schedule ends with '{}' ({}){}", outcome, applied, where_it_departs(replay)));
   } else {
     result.verdict = fmt::format("fixed: {} of {} recorded steps applied", grouped(replay.steps_applied),
                                  grouped(trace->events.size()));
@@ -298,7 +307,12 @@ int cmd_regress(const std::vector<std::string>& dirs_given, const std::optional<
     if (result.failure.empty()) {
       out << fmt::format("ok   {}{}\n", result.name, result.verdict.empty() ? "" : ": " + result.verdict);
     } else {
-      out << fmt::format("FAIL {}\n       {}\n", result.name, result.failure);
+      out << fmt::format("FAIL {}\n", result.name);
+      for (std::size_t at = 0; at < result.failure.size();) {
+        const std::size_t end = std::min(result.failure.find('\n', at), result.failure.size());
+        out << "       " << std::string_view(result.failure).substr(at, end - at) << "\n";
+        at = end + 1;
+      }
       if (result.print_output) out << result.output;
       worst = std::max(worst, severity(result.code));
     }
