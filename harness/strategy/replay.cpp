@@ -197,8 +197,9 @@ LenientReplay replay_leniently(const Program& program, StackPool& stacks, const 
                                std::uint64_t max_steps) {
   LenientReplay result;
   if (recorded.program != program.name) {
-    result.trace = recorded;
     result.departure = fmt::format("the trace was recorded for program '{}', not '{}'", recorded.program, program.name);
+    result.trace = recorded;  // nothing ran: the recording, ending as a divergence
+    result.trace.outcome = Outcome{OutcomeKind::kDivergence, result.departure};
     return result;
   }
   Execution execution(stacks);

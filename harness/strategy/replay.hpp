@@ -107,7 +107,8 @@ struct LenientReplay {
 };
 
 /// Runs `program` once under a LenientReplayStrategy of `recorded`. A
-/// program of another name is not run (steps_applied 0, the departure says so).
+/// program of another name is not run: steps_applied 0, the departure says
+/// so, and the trace ends as a divergence.
 LenientReplay replay_leniently(const Program& program, StackPool& stacks, const Trace& recorded,
                                std::uint64_t max_steps);
 

@@ -103,4 +103,5 @@ TEST_CASE("a lenient replay of another program runs nothing and says why", "[rep
   const LenientReplay replay = replay_leniently(other, stacks, recorded, 1000);
   CHECK(replay.steps_applied == 0);
   CHECK_THAT(replay.departure, Contains("recorded for program 'increments', not 'other'"));
+  CHECK(replay.trace.outcome.kind == OutcomeKind::kDivergence);
 }
