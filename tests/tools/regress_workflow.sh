@@ -5,7 +5,8 @@
 #     `regress` replays each byte for byte.
 #  2. An edit that keeps the meaning (comments, blank lines, key order, an
 #     inline table, other spellings) leaves every trace replaying byte for
-#     byte: traces are keyed to the scenario's meaning.
+#     byte, the story's and the whole corpus's: traces are keyed to the
+#     scenario's meaning.
 #  3. The fix (kind = "go" -> "mutex"): `regress` says each trace is now
 #     fixed, how many recorded steps applied, and fails (not marked yet).
 #  4. `trace mark-fixed` changes one header line, atomically; `regress`
@@ -121,6 +122,26 @@ for t in $fatal $corruption; do
   lacks "meaning"
 done
 cmp -s $fatal fatal.saved && cmp -s $corruption corruption.saved || fail "a replay or regress rewrote a trace"
+
+# The same for the whole corpus: every scenario edited without a change of
+# meaning (a comment first, the first two keys swapped, the story number
+# spelt +N, white space around the operations' ';'), every trace reproduces.
+mkdir -p corpus/scenarios corpus/traces
+cp "$root"/traces/*.trace corpus/traces/
+for f in "$root"/scenarios/*.toml; do
+  { echo "# edited without a change of meaning"; echo
+    awk 'NR == 1 { first = $0; next } NR == 2 { sub(/= /, "= +"); print; print first; next } { print }' "$f" |
+      sed '/^ops = /s/; /  ;   /g'
+    echo; echo "# the end"; } > "corpus/scenarios/$(basename "$f")"
+done
+cmp -s "$root/scenarios/09_read_outside_lock.toml" corpus/scenarios/09_read_outside_lock.toml &&
+  fail "the corpus edit changed nothing"
+grep -q '^story = +9$' corpus/scenarios/09_read_outside_lock.toml || fail "the corpus edit did not respell the story"
+grep -q 'get 0 -> v  ;   lock mu' corpus/scenarios/09_read_outside_lock.toml || fail "the corpus edit did not space the ops"
+corpus_traces=$(ls corpus/traces/*.trace | wc -l)
+run 0 regress corpus/traces
+has "^$corpus_traces passed, 0 failed$"
+[ "$(echo "$out" | grep -c ': reproduces$')" -eq "$corpus_traces" ] || fail "not every trace of the corpus reproduces"
 
 # ---- 3. the fix ----
 cp "$root/scenarios/02_two_writers.toml" scenarios/story.toml
