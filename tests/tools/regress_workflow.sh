@@ -234,6 +234,10 @@ run 2 regress traces --junit old.xml
 has "trace format version 1 keys its scenario by the file's bytes.*refresh the trace with: interleave trace upgrade $fatal"
 grep -q '<failure message="the trace could not be replayed: [^"]*interleave trace upgrade' old.xml ||
   fail "old.xml does not give the reason"
+run 2 replay $fatal
+has "^interleave: $fatal: trace format version 1 keys its scenario by the file's bytes.*interleave trace upgrade $fatal$"
+run 2 trace mark-fixed $fatal
+has "interleave trace upgrade $fatal$"
 run 0 trace upgrade $fatal
 has "upgraded from trace format version 1 to 2"
 cmp -s $fatal fatal.saved || fail "trace upgrade did not give back the current trace"

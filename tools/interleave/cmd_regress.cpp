@@ -180,7 +180,10 @@ void check_trace(const std::string& path, const RegressOptions& options, CaseRes
       harness::replay_leniently(make_program(*scenario, *max_steps), stacks, *trace, *max_steps);
   const std::string file_bytes = harness::read_file(path);
   const bool identical = harness::write_trace(replay.trace) == file_bytes;
-  const Found found = identical ? Found::kReproduces : replay.trace.outcome.ok() ? Found::kFixed : Found::kDiverged;
+  // Fixed: a failing schedule that now ends ok (a trace of an ok run that
+  // runs otherwise has diverged, not been fixed).
+  const bool fixed = replay.trace.outcome.ok() && !trace->outcome.ok();
+  const Found found = identical ? Found::kReproduces : fixed ? Found::kFixed : Found::kDiverged;
   const std::string outcome = harness::describe(replay.trace.outcome);
   const std::string applied = how_much_applied(replay, *trace);
   switch (found) {
