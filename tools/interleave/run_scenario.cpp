@@ -24,6 +24,7 @@
 #include "tools/interleave/explore_plan.hpp"
 #include "tools/interleave/interrupt.hpp"
 #include "tools/interleave/shrink.hpp"
+#include "tools/scenario/canonical_hash.hpp"
 #include "tools/scenario/program.hpp"
 
 namespace interleave {
@@ -39,7 +40,9 @@ std::string grouped(std::uint64_t n) {
 
 void stamp_scenario(harness::Trace& trace, const Scenario& scenario) {
   trace.provenance.emplace_back("scenario", scenario.path);
-  trace.provenance.emplace_back("scenario-hash", scenario.content_hash);
+  // Of the file's meaning, not its bytes (canonical_hash.hpp): a comment
+  // or a reformatting does not make the trace one of another program.
+  trace.provenance.emplace_back("scenario-hash", canonical_scenario_hash_of_file(scenario.path));
 }
 
 void save_scenario_trace(const std::string& path, harness::Trace trace) {
