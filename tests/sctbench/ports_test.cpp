@@ -61,12 +61,12 @@ TEST_CASE("each SCTBench port's bug needs exactly the delays its comment derives
     ++checked;
     INFO(port.name << ", " << needed->second << " delays");
     if (needed->second > 0) {
-      DelayBoundStrategy fewer(DelayBoundSettings{needed->second - 1, UINT64_MAX, {}});
+      DelayBoundStrategy fewer(DelayBoundSettings{needed->second - 1, UINT64_MAX});
       const Report below = explore_with(port.buggy, fewer, false);
       CHECK(below.exhausted);
       CHECK(below.failures() == 0);
     }
-    DelayBoundStrategy enough(DelayBoundSettings{needed->second, UINT64_MAX, {}});
+    DelayBoundStrategy enough(DelayBoundSettings{needed->second, UINT64_MAX});
     const Report at = explore_with(port.buggy, enough, false);
     CHECK(at.exhausted);
     CHECK(at.find(port.kind) != nullptr);
@@ -86,7 +86,7 @@ TEST_CASE("no fixed SCTBench port fails", "[sctbench]") {
     CHECK(explore_with(*port.correct, pct, true).failures() == 0);
     // Every schedule (at most 200,000 executions), but for the two largest
     // reorders: their first 200,000 in dfs order.
-    DfsStrategy dfs(DfsSettings{std::nullopt, 200000, {}});
+    DfsStrategy dfs(DfsSettings{std::nullopt, 200000});
     const Report all = explore_with(*port.correct, dfs, true);
     CHECK(all.failures() == 0);
     if (port.name != "reorder_10" && port.name != "reorder_20") CHECK(all.exhausted);

@@ -43,7 +43,7 @@ TEST_CASE("dpor reaches the same outcomes as dfs on every scenario", "[dpor][sce
     const Program program = interleave::make_program(scenario, ExploreSettings{}.max_steps);
     StackPool stacks;
     std::optional<std::uint32_t> bound = scenario.explore.preemption_bound;
-    DfsStrategy dfs(DfsSettings{bound, 300000, {}});
+    DfsStrategy dfs(DfsSettings{bound, 300000});
     const Report full = explore(program, dfs, stacks, ExploreSettings{});
     INFO(file << ": dfs " << full.executions << " executions, bound " << (bound ? std::to_string(*bound) : "none"));
     REQUIRE(full.exhausted);
@@ -66,7 +66,7 @@ TEST_CASE("bounded dpor reaches the outcome classes of bounded dfs on every scen
     const Program program = interleave::make_program(scenario, ExploreSettings{}.max_steps);
     StackPool stacks;
     for (std::uint32_t bound = 0; bound <= 3; ++bound) {
-      DfsStrategy dfs(DfsSettings{bound, 300000, {}});
+      DfsStrategy dfs(DfsSettings{bound, 300000});
       const Report full = explore(program, dfs, stacks, ExploreSettings{});
       INFO(file << " bound " << bound << ": dfs " << full.executions << " executions");
       REQUIRE(full.exhausted);
