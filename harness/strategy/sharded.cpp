@@ -19,7 +19,8 @@ std::string name_of(const Strategy& strategy) {
 }  // namespace
 
 bool divisible(const Strategy& strategy) {
-  return dynamic_cast<const ChoiceTree*>(&strategy) != nullptr || dynamic_cast<const NumberedRuns*>(&strategy) != nullptr;
+  return dynamic_cast<const ChoiceTree*>(&strategy) != nullptr ||
+         dynamic_cast<const NumberedRuns*>(&strategy) != nullptr;
 }
 
 ShardedStrategy::ShardedStrategy(Strategy& inner, Shard shard) : ForwardingStrategy(inner), shard_(shard) {
@@ -31,7 +32,8 @@ ShardedStrategy::ShardedStrategy(Strategy& inner, Shard shard) : ForwardingStrat
   runs_ = dynamic_cast<NumberedRuns*>(&inner);
   if (runs_ == nullptr) tree_ = dynamic_cast<ChoiceTree*>(&inner);
   if (runs_ == nullptr && tree_ == nullptr)
-    throw std::invalid_argument(fmt::format("{} cannot be divided into parts exactly: it explores whole", name_of(inner)));
+    throw std::invalid_argument(
+        fmt::format("{} cannot be divided into parts exactly: it explores whole", name_of(inner)));
 }
 
 bool ShardedStrategy::number_in_part(std::uint64_t number) const {

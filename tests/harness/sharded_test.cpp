@@ -61,7 +61,8 @@ Program words(std::shared_ptr<std::string> record = nullptr) {
                      });
                    }
                    at_end([word] {
-                     if (word->back() == '0') report_failure(OutcomeKind::kWrongResult, "goroutine a took the last step");
+                     if (word->back() == '0')
+                       report_failure(OutcomeKind::kWrongResult, "goroutine a took the last step");
                    });
                  }};
 }
