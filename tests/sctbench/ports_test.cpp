@@ -71,12 +71,12 @@ TEST_CASE("each SCTBench port's bug needs exactly the delays its comment derives
     ++checked;
     INFO(port.name << ", " << needed->second << " delays");
     if (needed->second > 0) {
-      DelayBoundStrategy fewer(DelayBoundSettings{needed->second - 1, UINT64_MAX, {}});
+      DelayBoundStrategy fewer(DelayBoundSettings{needed->second - 1, UINT64_MAX});
       const Report below = explore_with(port.buggy, fewer, false);
       CHECK(below.exhausted);
       CHECK(below.failures() == 0);
     }
-    DelayBoundStrategy enough(DelayBoundSettings{needed->second, UINT64_MAX, {}});
+    DelayBoundStrategy enough(DelayBoundSettings{needed->second, UINT64_MAX});
     const Report at = explore_with(port.buggy, enough, false);
     CHECK(at.exhausted);
     CHECK(at.find(port.kind) != nullptr);
@@ -97,7 +97,7 @@ TEST_CASE("no fixed SCTBench port fails", "[sctbench]") {
     // Every schedule (at most 200,000 executions), but for the two largest
     // reorders: their first kLargeDfs in dfs order.
     const bool large = port.name == "reorder_10" || port.name == "reorder_20";
-    DfsStrategy dfs(DfsSettings{std::nullopt, large ? kLargeDfs : 200000, {}});
+    DfsStrategy dfs(DfsSettings{std::nullopt, large ? kLargeDfs : 200000});
     const Report all = explore_with(*port.correct, dfs, true);
     CHECK(all.failures() == 0);
     if (!large) CHECK(all.exhausted);

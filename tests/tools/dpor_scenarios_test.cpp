@@ -39,7 +39,7 @@ std::vector<std::string> scenario_files() {
 /// more complete executions. Returns whether the classes were the same.
 bool dpor_matches_dfs(const Program& program, std::optional<std::uint32_t> bound, const std::string& label) {
   StackPool stacks;
-  DfsStrategy dfs(DfsSettings{bound, 300000, {}});
+  DfsStrategy dfs(DfsSettings{bound, 300000});
   const Report full = explore(program, dfs, stacks, ExploreSettings{});
   INFO(label << " bound " << (bound ? std::to_string(*bound) : "none") << ": dfs " << full.executions
              << " executions");

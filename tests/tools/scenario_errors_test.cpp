@@ -132,7 +132,7 @@ outcome = "step-bound"
 )";
   const Scenario scenario = load_scenario(path);
   harness::StackPool stacks;
-  harness::DfsStrategy dfs(harness::DfsSettings{std::nullopt, 10, {}});
+  harness::DfsStrategy dfs(harness::DfsSettings{std::nullopt, 10});
   harness::ExploreSettings settings;
   settings.max_steps = 100;
   const harness::Report report = harness::explore(make_program(scenario, 100), dfs, stacks, settings);

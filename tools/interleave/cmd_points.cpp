@@ -46,7 +46,7 @@ int cmd_points(const std::string& path, const ExploreOverrides& overrides) {
       overrides.preemption_bound ? overrides.preemption_bound : scenario.explore.preemption_bound;
   // Partial-order reduction keeps every reachable step: equivalent schedules
   // take the same steps in another order.
-  harness::DfsStrategy dfs(harness::DfsSettings{bound, budget, {}});
+  harness::DfsStrategy dfs(harness::DfsSettings{bound, budget});
   harness::DporStrategy dpor(harness::DporSettings{bound, budget});
   const bool reduce = overrides.dpor || scenario.explore.dpor.value_or(false);
   harness::Strategy& strategy = reduce ? static_cast<harness::Strategy&>(dpor) : dfs;

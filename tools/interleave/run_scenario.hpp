@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "harness/explore.hpp"
-#include "harness/strategy/strategy.hpp"
+#include "harness/strategy/sharded.hpp"
 #include "tools/scenario/expectation.hpp"
 #include "tools/scenario/scenario.hpp"
 

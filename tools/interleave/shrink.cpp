@@ -172,7 +172,7 @@ class Engine {
   SearchStats dfs(const harness::Program& program, std::uint32_t bound, std::uint64_t& max_steps, Visit&& visit) {
     SearchStats stats;
     const std::uint64_t allowed = std::min(limits_.per_search, limits_.total - std::min(used_, limits_.total));
-    harness::DfsStrategy dfs(harness::DfsSettings{bound, allowed, {}});
+    harness::DfsStrategy dfs(harness::DfsSettings{bound, allowed});
     while (dfs.begin_execution()) {
       ++used_;
       ++stats.executions;
@@ -807,7 +807,7 @@ ShrinkResult shrink(const Scenario& scenario, const harness::Trace& trace, const
   const harness::Program final_program = make_program(*final_scenario, s.max_steps);
   harness::StackPool stacks;
   harness::Provenance provenance =
-      harness::DfsStrategy(harness::DfsSettings{static_cast<std::uint32_t>(best.size.preemptions), 1, {}})
+      harness::DfsStrategy(harness::DfsSettings{static_cast<std::uint32_t>(best.size.preemptions), 1})
           .provenance();
   provenance.emplace_back("max-steps", std::to_string(s.max_steps));
   provenance.emplace_back("shrunk-from",
