@@ -68,7 +68,7 @@ Explored explore(const std::string& text, std::optional<std::uint32_t> bound = s
   const Scenario s = load_scenario(write(text));
   const harness::Program program = make_program(s, harness::ExploreSettings{}.max_steps);
   harness::StackPool stacks;
-  harness::DfsStrategy dfs(harness::DfsSettings{bound, 200000, {}});
+  harness::DfsStrategy dfs(harness::DfsSettings{bound, 200000});
   Explored e{harness::explore(program, dfs, stacks, harness::ExploreSettings{}), {}};
   REQUIRE(e.dfs.exhausted);
   harness::DporStrategy dpor(harness::DporSettings{bound, UINT64_MAX});

@@ -117,7 +117,7 @@ void check_around(const Scenario& scenario, const harness::Trace& recorded, cons
   settings.stop_at_first_failure = true;
   settings.stop = &interrupt_requested();
   harness::StackPool stacks;
-  harness::DfsStrategy dfs(harness::DfsSettings{bound, budget, {}});
+  harness::DfsStrategy dfs(harness::DfsSettings{bound, budget});
   const harness::Report report = harness::explore(make_program(scenario, max_steps), dfs, stacks, settings);
   const std::string space = fmt::format("{} with at most {}", plural(report.executions, "schedule", "schedules"),
                                         plural(bound, "preemption", "preemptions"));
