@@ -143,7 +143,7 @@ TEST_CASE("assert ends the execution where it fails, anywhere in a goroutine", "
   CHECK_THAT(error_for(scenario({R"("assert 1 = 1")"})),
              Contains(":7:18: expected ==, !=, <, <=, > or >= in the condition, found '='"));
   CHECK_THAT(error_for(scenario({R"("defer assert 1 == 1")"})),
-             Contains(":7:15: 'defer' takes a call (a map, lock or WaitGroup operation, or recover), not 'assert 1 == 1'"));
+             Contains(":7:15: 'defer' takes a call (a map, lock, WaitGroup, atomic or channel operation, or recover), not 'assert 1 == 1'"));
 }
 
 // ---- 3. m[k]++ as Go compiles it ----
