@@ -488,3 +488,10 @@ TEST_CASE("hash_seed = \"explore\" explores the seeds 0 to 7 as a data choice", 
   CHECK_THAT(error_for(scenario(writers, "never = [\"exception\"]", "hash_seed = \"random\"")),
              Contains(":4:13: hash_seed must be a whole number or \"explore\", found \"random\""));
 }
+
+TEST_CASE("goroutine names follow the fibers: main first, then in the order main starts them", "[scenario][language]") {
+  const Scenario with = load_scenario(write(with_main(R"("go g1", "add wg 0", "go g0")", {R"("recover")", R"("recover")"}, "every = \"ok\"")));
+  CHECK(goroutine_names(with) == std::vector<std::string>{"main", "g1", "g0"});
+  const Scenario without = load_scenario(write(scenario({R"("recover")", R"("recover")"})));
+  CHECK(goroutine_names(without) == std::vector<std::string>{"g0", "g1"});
+}
