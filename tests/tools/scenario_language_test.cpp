@@ -143,7 +143,7 @@ TEST_CASE("assert ends the execution where it fails, anywhere in a goroutine", "
   CHECK_THAT(error_for(scenario({R"("assert 1 = 1")"})),
              Contains(":7:18: expected ==, !=, <, <=, > or >= in the condition, found '='"));
   CHECK_THAT(error_for(scenario({R"("defer assert 1 == 1")"})),
-             Contains(":7:15: 'defer' takes a call (a map, lock or WaitGroup operation, or recover), not 'assert 1 == 1'"));
+             Contains(":7:15: 'defer' takes a call (a map, lock, WaitGroup, atomic or channel operation, or recover), not 'assert 1 == 1'"));
 }
 
 // ---- 3. m[k]++ as Go compiles it ----
@@ -487,4 +487,11 @@ TEST_CASE("hash_seed = \"explore\" explores the seeds 0 to 7 as a data choice", 
   CHECK(classes.count(outcome(OutcomeKind::kCorruption, "map 'm': count is 2 but 1 keys are reachable")) == 1);
   CHECK_THAT(error_for(scenario(writers, "never = [\"exception\"]", "hash_seed = \"random\"")),
              Contains(":4:13: hash_seed must be a whole number or \"explore\", found \"random\""));
+}
+
+TEST_CASE("goroutine names follow the fibers: main first, then in the order main starts them", "[scenario][language]") {
+  const Scenario with = load_scenario(write(with_main(R"("go g1", "add wg 0", "go g0")", {R"("recover")", R"("recover")"}, "every = \"ok\"")));
+  CHECK(goroutine_names(with) == std::vector<std::string>{"main", "g1", "g0"});
+  const Scenario without = load_scenario(write(scenario({R"("recover")", R"("recover")"})));
+  CHECK(goroutine_names(without) == std::vector<std::string>{"g0", "g1"});
 }

@@ -133,7 +133,7 @@ class Parser {
       s = simple();
       s.deferred = true;
       if (!call_)
-        fail(body, fmt::format("'defer' takes a call (a map, lock or WaitGroup operation, or recover), not '{}'",
+        fail(body, fmt::format("'defer' takes a call (a map, lock, WaitGroup, atomic or channel operation, or recover), not '{}'",
                                trimmed(text_.substr(body, peek().offset - body))));
       // Seen while writing fuzz_scenario_explore (which reports it as an
       // exception escaping a goroutine): the value would arrive only when the

@@ -337,6 +337,18 @@ void run_goroutine(const std::shared_ptr<World>& world, const GoroutineDecl& g) 
 
 }  // namespace
 
+std::vector<std::string> goroutine_names(const Scenario& scenario) {
+  std::vector<std::string> names;
+  if (!scenario.main) {
+    for (const GoroutineDecl& g : scenario.goroutines) names.push_back(g.name);
+    return names;
+  }
+  names.push_back(scenario.main->name);
+  for (const Statement& s : scenario.main->ops)  // `go` is never in a loop
+    if (s.op == OpCode::kGo) names.push_back(scenario.goroutines[s.target].name);
+  return names;
+}
+
 harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps) {
   return harness::Program{scenario.name, [&scenario, max_steps] {
                             auto world = std::make_shared<World>();

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "harness/program.hpp"
 #include "tools/scenario/scenario.hpp"
@@ -15,5 +17,10 @@ namespace interleave {
 /// which also bounds the interpreter's own work in each execution: a
 /// scenario loop that reaches no preemption point ends as step-bound too.
 harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps);
+
+/// The goroutines' names in the order the program starts them (their fiber
+/// numbers): the [[goroutine]]s as declared; with [main], main first, then
+/// each in the order of main's `go` statements.
+std::vector<std::string> goroutine_names(const Scenario& scenario);
 
 }  // namespace interleave
