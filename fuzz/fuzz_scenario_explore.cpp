@@ -43,7 +43,7 @@ std::optional<std::int64_t> constant(const Expr& e) {
     return v;
   };
   if (e.kind == Expr::Kind::kInt) return small(e.value);
-  if (e.kind == Expr::Kind::kVar) return std::nullopt;
+  if (e.kind == Expr::Kind::kVar || e.kind == Expr::Kind::kShared) return std::nullopt;
   const std::optional<std::int64_t> l = constant(*e.lhs);
   if (!l) return std::nullopt;
   if (e.kind == Expr::Kind::kNeg) return small(-*l);

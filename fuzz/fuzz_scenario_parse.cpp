@@ -41,6 +41,8 @@ std::size_t argument_count(OpCode op) {
     case OpCode::kAtomicAdd:
     case OpCode::kAtomicSwap:
     case OpCode::kSend:
+    case OpCode::kSharedStore:
+    case OpCode::kSharedUpdate:
     case OpCode::kAssign: return 1;
     default: return 0;
   }
@@ -94,6 +96,10 @@ void check_statements(const std::vector<Statement>& statements, const Scenario& 
         break;
       case OpCode::kGo:
         fuzz::require(st.target < s.goroutines.size() && !st.deferred, "a parsed go names a declared goroutine", where);
+        break;
+      case OpCode::kSharedStore:
+      case OpCode::kSharedUpdate:
+        fuzz::require(st.target < s.shared.size(), "a parsed shared-variable write names a declared [[var]]", where);
         break;
       case OpCode::kAssign:
       case OpCode::kAssert:

@@ -180,10 +180,12 @@ class Parser {
     next();  // for
     Statement s;
     s.op = OpCode::kFor;
+    check_not_shared(peek().text, peek().offset);
     s.loop_var = identifier("a loop variable");
     std::vector<std::string> loop_vars{s.loop_var};
     if (at_symbol(",")) {  // for k, v in range m
       next();
+      check_not_shared(peek().text, peek().offset);
       s.bind = identifier("a second loop variable (the value)");
       loop_vars.push_back(s.bind);
     }
@@ -241,6 +243,17 @@ class Parser {
   };
 
   // ---- variables ----
+  std::optional<std::size_t> shared_index(const std::string& name) const {
+    for (std::size_t i = 0; i < context_.shared.size(); ++i)
+      if (context_.shared[i] == name) return i;
+    return std::nullopt;
+  }
+  /// A local or a binding may not take a shared [[var]]'s name.
+  void check_not_shared(const std::string& name, std::size_t offset) const {
+    if (shared_index(name))
+      fail(offset, fmt::format("'{}' is a shared [[var]]: a local of that name would hide it", name));
+  }
+
   bool declared(const std::string& name) const {
     return context_.variables == nullptr ||
            std::find(context_.variables->begin(), context_.variables->end(), name) != context_.variables->end();
@@ -259,6 +272,7 @@ class Parser {
   /// `v := …`/`v, ok := …` declares (at least one name new, as Go asks);
   /// `=` assigns to names declared before.
   void bind_names(const Token& op, const std::vector<Token>& names) {
+    for (const Token& n : names) check_not_shared(n.text, n.offset);
     if (op.text == ":=") {
       bool fresh = false;
       for (const Token& n : names) fresh |= n.text != "_" && !declared(n.text);
@@ -392,6 +406,17 @@ class Parser {
     if (op.kind != Token::Kind::kSymbol || !is_assignment(op) || op.text == ",")
       fail(op.offset, fmt::format("expected ':=', '=', '+=', '-=', '*=', '/=', '%=', '++' or '--' after '{}', found {}",
                                   names[0].text, shown(op)));
+    if (const auto shared = shared_index(names[0].text)) {
+      // A plain shared variable: x = e is one store; x op= e and x++ a load,
+      // then a store (Go's INCQ on memory without LOCK reads, then writes).
+      if (op.text == ":=")
+        fail(op.offset, fmt::format("'{}' is a shared [[var]], declared already: assign it with '='", names[0].text));
+      s.op = op.text == "=" ? OpCode::kSharedStore : OpCode::kSharedUpdate;
+      s.target = *shared;
+      s.arith = arith_of(op.text);
+      s.args.push_back(op.text == "++" || op.text == "--" ? one() : value(false));
+      return s;
+    }
     s.op = OpCode::kAssign;
     s.arith = arith_of(op.text);
     s.args.push_back(op.text == "++" || op.text == "--" ? one() : expr());
@@ -500,11 +525,10 @@ class Parser {
     if (at_symbol("->")) {
       if (s.op == OpCode::kAtomicStore) fail(peek().offset, "'store' gives no value");
       next();
-      const Token bound_name = peek();
+      check_not_shared(peek().text, peek().offset);
       s.bind = identifier("a variable name after '->'");
       declare(s.bind);
       if (s.bind == "_") s.bind.clear();
-      (void)bound_name;
     }
     return s;
   }
@@ -527,9 +551,11 @@ class Parser {
     if (at_symbol("->")) {
       if (s.op != OpCode::kReceive) fail(peek().offset, fmt::format("'{}' gives no value", verb.text));
       next();
+      check_not_shared(peek().text, peek().offset);
       s.bind = identifier("a variable name after '->'");
       if (at_symbol(",")) {
         next();
+        check_not_shared(peek().text, peek().offset);
         s.ok_bind = identifier("a second variable name (ok) after ','");
       }
       declare(s.bind);
@@ -646,10 +672,12 @@ class Parser {
                                       name, shape->args, shape->args == 1 ? "" : "s"));
     if (shape->binds && at_symbol("->")) {
       next();
+      check_not_shared(peek().text, peek().offset);
       s.bind = identifier("a variable name after '->'");
       if (at_symbol(",")) {
         const Token comma = next();
         if (s.op == OpCode::kLen) fail(comma.offset, "'len' gives one value: expected 'len -> n'");
+        check_not_shared(peek().text, peek().offset);
         s.ok_bind = identifier("a second variable name (ok) after ','");
       }
       declare(s.bind);
@@ -781,6 +809,13 @@ class Parser {
     }
     if (t.kind == Token::Kind::kWord) {
       next();
+      if (const auto shared = shared_index(t.text)) {  // each read of a shared [[var]] is a step
+        auto node = std::make_shared<Expr>();
+        node->kind = Expr::Kind::kShared;
+        node->value = static_cast<std::int64_t>(*shared);
+        node->var = t.text;
+        return node;
+      }
       if (context_.variables &&
           std::find(context_.variables->begin(), context_.variables->end(), t.text) == context_.variables->end())
         fail(t.offset, fmt::format("unknown variable '{}': expected a number, a loop variable, or a variable bound "

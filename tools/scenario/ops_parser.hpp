@@ -4,7 +4,7 @@
 //           | 'for' VAR 'in' expr '..' expr ':' stmt {';' stmt}
 //           | MAP '[' expr ']' ('=' expr | '++' | '--' | ('+='|'-='|'*='|'/='|'%=') expr)
 //           | VAR [',' VAR] (':='|'=') MAP '[' expr ']'      (the comma-ok form needs two)
-//           | VAR (':='|'='|'+='|'-='|'*='|'/='|'%=') expr | VAR ('++'|'--')
+//           | VAR (':='|'='|'+='|'-='|'*='|'/='|'%=') expr | VAR ('++'|'--')   (a [[var]]: no ':=')
 //           | 'assert' (expr [CMP expr] | '!' expr)       CMP := '=='|'!='|'<'|'<='|'>'|'>='
 //           | 'go' GOROUTINE                               ([main] only, not in a loop)
 //           | 'repeat' ':' stmt {';' stmt} ';' 'until' COND  (COND as assert's)
@@ -43,6 +43,7 @@ struct ParseContext {
   std::vector<std::string> waitgroups;  ///< index = WaitGroup index
   std::vector<std::string> atomics;     ///< index = atomic index
   std::vector<std::string> channels;    ///< index = channel index
+  std::vector<std::string> shared;      ///< [[var]] names, index = shared variable index
   std::vector<std::string> goroutines;  ///< index = goroutine index ([[goroutine]] order)
   bool in_main = false;                 ///< parsing [main]: `go` is allowed
   /// String literals seen so far (numbered from 1, in order); null: none allowed.

@@ -27,6 +27,12 @@ struct World {
   /// sync/atomic values, as the bits of an int64 (unsigned: Add wraps).
   std::vector<std::unique_ptr<harness::Atomic<std::uint64_t>>> atomics;
   std::vector<std::unique_ptr<Channel>> channels;
+  /// Shared plain variables: read and written by plain steps.
+  struct Shared {
+    harness::ObjectRef ref;
+    std::int64_t value;
+  };
+  std::vector<Shared> shared;
   const Scenario* scenario = nullptr;  ///< for `go NAME`
   /// The interpreter's own work in this execution (statements run, loop
   /// iterations, deferred calls), held to the execution's step bound: a loop
@@ -150,6 +156,7 @@ class Interpreter {
     switch (e.kind) {
       case Expr::Kind::kInt: return e.value;
       case Expr::Kind::kVar: return variables_.at(e.var);
+      case Expr::Kind::kShared: return load_shared(static_cast<std::size_t>(e.value));
       case Expr::Kind::kAdd: return wrap(bits(eval(*e.lhs)) + bits(eval(*e.rhs)));
       case Expr::Kind::kSub: return wrap(bits(eval(*e.lhs)) - bits(eval(*e.rhs)));
       case Expr::Kind::kMul: return wrap(bits(eval(*e.lhs)) * bits(eval(*e.rhs)));
@@ -271,6 +278,8 @@ class Interpreter {
         bind(atomic(s).compare_exchange(expected, bits(a[1])) ? 1 : 0);
         break;
       }
+      case OpCode::kSharedStore: store_shared(s.target, a[0]); break;
+      case OpCode::kSharedUpdate: store_shared(s.target, arith(s.arith, load_shared(s.target), a[0])); break;
       case OpCode::kSend: world_.channels.at(s.target)->send(a[0]); break;
       case OpCode::kReceive: {
         const auto [value, received] = world_.channels.at(s.target)->receive();
@@ -315,6 +324,21 @@ class Interpreter {
   }
 
   maps::ConcurrentMap& map(const Statement& s) { return *world_.maps.at(s.target); }
+
+  /// A plain load of a shared [[var]]: one step, a read.
+  std::int64_t load_shared(std::size_t index) const {
+    World::Shared& v = world_.shared.at(index);
+    harness::point("var.load", v.ref.id(), harness::AccessKind::kRead);
+    if (harness::recording()) harness::note(fmt::format("read {} = {}", v.ref.name(), v.value));
+    return v.value;
+  }
+  /// A plain store: one step, a write.
+  void store_shared(std::size_t index, std::int64_t value) {
+    World::Shared& v = world_.shared.at(index);
+    harness::point("var.store", v.ref.id(), harness::AccessKind::kWrite);
+    if (harness::recording()) harness::note(fmt::format("wrote {} = {}", v.ref.name(), value));
+    v.value = value;
+  }
   harness::Atomic<std::uint64_t>& atomic(const Statement& s) { return *world_.atomics.at(s.target); }
 
   /// wg.Add(delta): Go adds delta to an int32 counter, wrapping, and panics
@@ -374,6 +398,8 @@ harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps)
                             for (const AtomicDecl& decl : scenario.atomics)
                               world->atomics.push_back(
                                   std::make_unique<harness::Atomic<std::uint64_t>>(bits(decl.initial), decl.name));
+                            for (const SharedVarDecl& decl : scenario.shared)
+                              world->shared.push_back(World::Shared{harness::ObjectRef("var", decl.name), decl.initial});
                             for (const ChannelDecl& decl : scenario.channels)
                               world->channels.push_back(std::make_unique<Channel>(decl.name, decl.capacity));
                             for (const WaitGroupDecl& decl : scenario.waitgroups) {

@@ -37,8 +37,8 @@ using ExprPtr = std::shared_ptr<const Expr>;
 /// +, - and * on variables wrap around (two's complement), / and % truncate
 /// toward zero, and a division by zero panics, as Go's do. No shifts.
 struct Expr {
-  enum class Kind { kInt, kVar, kAdd, kSub, kMul, kDiv, kMod, kNeg } kind = Kind::kInt;
-  std::int64_t value = 0;
+  enum class Kind { kInt, kVar, kShared, kAdd, kSub, kMul, kDiv, kMod, kNeg } kind = Kind::kInt;
+  std::int64_t value = 0;  ///< kInt: the number; kShared: the [[var]]'s index
   std::string var;
   ExprPtr lhs, rhs;
   std::size_t depth = 1;  ///< of the tree below (a leaf: 1); bounded by kMaxExpressionDepth
@@ -66,6 +66,7 @@ enum class OpCode {
   kWgAdd, kWgDone, kWgWait,                                             // sync.WaitGroup
   kAtomicLoad, kAtomicStore, kAtomicAdd, kAtomicSwap, kAtomicCas,       // sync/atomic
   kSend, kReceive, kClose,                                              // channels
+  kSharedStore, kSharedUpdate,                                          // [[var]]: x = E, x op= E, x++
   kGo,                                                                  // go NAME ([main] only)
   kRecover,                                                             // recover()
   kAssign,                                                              // VAR := E, VAR op= E, VAR++
@@ -123,6 +124,13 @@ struct ChannelDecl {
   std::size_t capacity = 0;
 };
 
+/// A shared plain variable (a package-level `var x int64`): every read and
+/// every write is a step of its own, unsynchronised.
+struct SharedVarDecl {
+  std::string name;
+  std::int64_t initial = 0;
+};
+
 /// An atomic.Int64 (or an atomic.Pointer / atomic.Value whose value is a
 /// number standing for the pointer).
 struct AtomicDecl {
@@ -164,6 +172,7 @@ struct Scenario {
   std::vector<WaitGroupDecl> waitgroups;
   std::vector<AtomicDecl> atomics;
   std::vector<ChannelDecl> channels;
+  std::vector<SharedVarDecl> shared;
   /// [main]: the goroutine that starts the others with `go NAME`; without
   /// it every [[goroutine]] starts at once, in the order declared.
   std::optional<GoroutineDecl> main;

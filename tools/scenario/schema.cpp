@@ -377,8 +377,8 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
   }
   SchemaReader r(path);
   r.only_keys(root,
-              {"description", "story", "map", "maps", "mutex", "waitgroup", "atomic", "channel", "main", "goroutine",
-               "expect", "explore"},
+              {"description", "story", "map", "maps", "mutex", "waitgroup", "atomic", "channel", "var", "main",
+               "goroutine", "expect", "explore"},
               "the scenario");
   Scenario s;
   s.path = path;
@@ -445,6 +445,18 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
         r.fail(*t, fmt::format("'{}' names a waitgroup already: 'add {} N' would not say which", a.name, a.name));
       context.atomics.push_back(a.name);
       s.atomics.push_back(a);
+    }
+  }
+  if (const auto* n = r.optional(root, "var")) {
+    for (const toml::table* t : r.tables(*n, "var")) {
+      r.only_keys(*t, {"name", "initial"}, "[[var]]");
+      SharedVarDecl v;
+      v.name = r.string(r.required(*t, "name", "[[var]]"), "'name'");
+      if (const auto* i = r.optional(*t, "initial")) v.initial = r.integer(*i, "'initial'", INT64_MIN, INT64_MAX);
+      if (std::find(context.shared.begin(), context.shared.end(), v.name) != context.shared.end())
+        r.fail(*t, fmt::format("two [[var]]s are named '{}'", v.name));
+      context.shared.push_back(v.name);
+      s.shared.push_back(v);
     }
   }
   if (const auto* n = r.optional(root, "channel")) {
