@@ -37,8 +37,15 @@ Operation GoMap::part(std::string_view label, harness::ObjectId object, AccessKi
   return Operation{label, object, access, nullptr, {also0, also1}, ref_.id()};
 }
 
+harness::ObjectId GoMap::part_object(harness::ObjectRef& part) {
+  const harness::ObjectId whole = ref_.id();
+  return options_.single_processor ? whole : part.id();
+}
+
 harness::ObjectId GoMap::bucket_object(bptr b) {
-  if (b.nil()) return ref_.id();  // a nil dereference: it panics; the whole covers it
+  const harness::ObjectId whole = ref_.id();
+  // A nil dereference panics; the whole covers it.
+  if (b.nil() || options_.single_processor) return whole;
   auto it = bucket_refs_.find({b.block, b.index});
   if (it == bucket_refs_.end())
     it = bucket_refs_

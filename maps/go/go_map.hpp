@@ -147,10 +147,14 @@ class GoMap final : public ConcurrentMap {
   harness::Operation whole(std::string_view label, harness::AccessKind access);
   harness::Operation part(std::string_view label, harness::ObjectId object, harness::AccessKind access,
                           harness::Touch also0 = {}, harness::Touch also1 = {});
-  harness::ObjectId flags_object() { return flags_ref_.id(); }
-  harness::ObjectId count_object() { return count_ref_.id(); }
-  harness::ObjectId header_object() { return header_ref_.id(); }
+  harness::ObjectId flags_object() { return part_object(flags_ref_); }
+  harness::ObjectId count_object() { return part_object(count_ref_); }
+  harness::ObjectId header_object() { return part_object(header_ref_); }
   harness::ObjectId bucket_object(goruntime::bptr b);
+  /// The whole is registered before its parts (it reads "object 0 = m" in
+  /// a one-map trace); under single_processor every step names the whole,
+  /// and no part is registered at all.
+  harness::ObjectId part_object(harness::ObjectRef& part);
 
   // Points (see the header comment).
   /// `writes`: the call goes on to write the map (matters with single_processor).
