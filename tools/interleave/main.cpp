@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
   std::optional<std::string> save_traces;
   CLI::App* run = app.add_subcommand("run", "explore scenario files (default: the scenarios/ folder) and report "
                                             "every outcome class reached");
-  run->add_option("paths", run_paths, "scenario files or folders of them");
+  run->add_option("paths", run_paths, "scenario files, or folders of them (subfolders too, in sorted order)");
   add_explore_options(*run, run_overrides);
   run->add_option("--save-traces", save_traces, "save the first trace of each failing outcome class in this folder");
   std::optional<std::string> run_json;
