@@ -37,15 +37,24 @@ Operation GoMap::part(std::string_view label, harness::ObjectId object, AccessKi
   return Operation{label, object, access, nullptr, {also0, also1}, ref_.id()};
 }
 
+void GoMap::register_words() {
+  (void)ref_.id();
+  (void)flags_ref_.id();
+  (void)count_ref_.id();
+  (void)header_ref_.id();
+}
+
 harness::ObjectId GoMap::part_object(harness::ObjectRef& part) {
-  const harness::ObjectId whole = ref_.id();
-  return options_.single_processor ? whole : part.id();
+  if (options_.single_processor) return ref_.id();
+  register_words();
+  return part.id();
 }
 
 harness::ObjectId GoMap::bucket_object(bptr b) {
   const harness::ObjectId whole = ref_.id();
   // A nil dereference panics; the whole covers it.
   if (b.nil() || options_.single_processor) return whole;
+  register_words();  // before any bucket, whichever argument is evaluated first
   auto it = bucket_refs_.find({b.block, b.index});
   if (it == bucket_refs_.end())
     it = bucket_refs_

@@ -162,6 +162,11 @@ class GoMap final : public ConcurrentMap {
   /// a one-map trace); under single_processor every step names the whole,
   /// and no part is registered at all.
   harness::ObjectId part_object(harness::ObjectRef& part);
+  /// Registers the map and its three words (flags, count, header) with the
+  /// execution, in that order, if they are not yet: objects are numbered in
+  /// traces by registration, and one step's objects are computed in one
+  /// argument list, whose evaluation order C++ leaves to the compiler.
+  void register_words();
 
   // Points (see the header comment).
   /// `writes`: the call goes on to write the map (matters with single_processor).
