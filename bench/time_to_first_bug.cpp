@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     if (failures.empty()) continue;
     const harness::Program program = interleave::make_program(scenario, 10000);
     const auto bound = scenario.explore.preemption_bound;
-    harness::DfsStrategy dfs(harness::DfsSettings{bound, UINT64_MAX, {}});
+    harness::DfsStrategy dfs(harness::DfsSettings{bound, UINT64_MAX});
     harness::DporStrategy dpor(harness::DporSettings{bound, UINT64_MAX});
     const std::uint64_t by_dfs = executions_to_failure(program, dfs, failures);
     const std::uint64_t by_dpor = executions_to_failure(program, dpor, failures);

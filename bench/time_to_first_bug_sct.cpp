@@ -137,7 +137,7 @@ constexpr std::uint64_t kBudget = interleave::kDefaultBudget;
 Cell default_mix(const harness::Program& program, harness::OutcomeKind kind, Cell cell = {},
                  Clock::time_point start = Clock::now()) {
   constexpr std::uint64_t budget = kBudget;
-  harness::DfsStrategy dfs(harness::DfsSettings{std::nullopt, budget, {}});
+  harness::DfsStrategy dfs(harness::DfsSettings{std::nullopt, budget});
   Run run = run_until_bug(program, dfs, kind, cell, start);
   if (run == Run::kFound) {
     cell.note = "dfs";
@@ -165,7 +165,7 @@ Cell delay_first_mix(const harness::Program& program, harness::OutcomeKind kind)
   Cell cell;
   const auto start = Clock::now();
   for (std::uint32_t bound = 0; bound <= 2 && cell.executions < kBudget / 10; ++bound) {
-    harness::DelayBoundStrategy delay(harness::DelayBoundSettings{bound, kBudget / 10 - cell.executions, {}});
+    harness::DelayBoundStrategy delay(harness::DelayBoundSettings{bound, kBudget / 10 - cell.executions});
     const Run run = run_until_bug(program, delay, kind, cell, start);
     if (run == Run::kFound) {
       cell.note = fmt::format("D={}", bound);
@@ -201,10 +201,10 @@ int main(int argc, char** argv) {
     if (!only.empty() && std::find(only.begin(), only.end(), port.name) == only.end()) continue;
     const harness::Program& program = port.buggy;
     const Cell pb = iterative(program, port.kind, 'P', [](std::uint32_t bound, std::uint64_t cap) {
-      return std::make_unique<harness::DfsStrategy>(harness::DfsSettings{bound, cap, {}});
+      return std::make_unique<harness::DfsStrategy>(harness::DfsSettings{bound, cap});
     });
     const Cell db = iterative(program, port.kind, 'D', [](std::uint32_t bound, std::uint64_t cap) {
-      return std::make_unique<harness::DelayBoundStrategy>(harness::DelayBoundSettings{bound, cap, {}});
+      return std::make_unique<harness::DelayBoundStrategy>(harness::DelayBoundSettings{bound, cap});
     });
     const Cell random = median_of_seeds([&](std::uint64_t seed) {
       harness::RandomWalkStrategy strategy(seed, kMaxExecutions);

@@ -5,8 +5,9 @@
 // and unbounded allocation, which libFuzzer's -timeout and -rss_limit_mb
 // catch); an error names the file; and a scenario that parses is one the
 // interpreter (tools/scenario/program.cpp) can run without further checks:
-// 1..32 goroutines, every map and mutex index in range, rlock/runlock only
-// on an rwmutex, each operation with its number of arguments.
+// 1..32 goroutines, every map, mutex, WaitGroup, atomic, channel and
+// goroutine index in range, rlock/runlock only on an rwmutex, each operation
+// with its number of arguments.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -27,10 +28,22 @@ using interleave::Statement;
 std::size_t argument_count(OpCode op) {
   switch (op) {
     case OpCode::kPut:
-    case OpCode::kGetOrPut: return 2;
+    case OpCode::kGetOrPut:
+    case OpCode::kUpdate:
+    case OpCode::kAtomicCas:
+    case OpCode::kAssert:
+    case OpCode::kRepeat: return 2;
     case OpCode::kGet:
     case OpCode::kDelete:
-    case OpCode::kGetAndDelete: return 1;
+    case OpCode::kGetAndDelete:
+    case OpCode::kWgAdd:
+    case OpCode::kAtomicStore:
+    case OpCode::kAtomicAdd:
+    case OpCode::kAtomicSwap:
+    case OpCode::kSend:
+    case OpCode::kSharedStore:
+    case OpCode::kSharedUpdate:
+    case OpCode::kAssign: return 1;
     default: return 0;
   }
 }
@@ -53,6 +66,43 @@ void check_statements(const std::vector<Statement>& statements, const Scenario& 
         fuzz::require(st.target < s.mutexes.size() && s.mutexes[st.target].rw,
                       "a parsed rlock/runlock names a declared rwmutex", where);
         break;
+      case OpCode::kRepeat:
+        fuzz::require(!st.body.empty() && !st.deferred, "a parsed repeat loop has a body, and is not deferred", where);
+        check_statements(st.body, s, text);
+        break;
+      case OpCode::kRangeChannel:
+      case OpCode::kRangeMap:
+        fuzz::require(!st.body.empty() && !st.deferred, "a parsed range loop has a body, and is not deferred", where);
+        fuzz::require(st.target < (st.op == OpCode::kRangeMap ? s.maps.size() : s.channels.size()),
+                      "a parsed range loop names a declared map or channel", where);
+        check_statements(st.body, s, text);
+        continue;
+      case OpCode::kWgAdd:
+      case OpCode::kWgDone:
+      case OpCode::kWgWait:
+        fuzz::require(st.target < s.waitgroups.size(), "a parsed WaitGroup operation names a declared one", where);
+        break;
+      case OpCode::kAtomicLoad:
+      case OpCode::kAtomicStore:
+      case OpCode::kAtomicAdd:
+      case OpCode::kAtomicSwap:
+      case OpCode::kAtomicCas:
+        fuzz::require(st.target < s.atomics.size(), "a parsed atomic operation names a declared atomic", where);
+        break;
+      case OpCode::kSend:
+      case OpCode::kReceive:
+      case OpCode::kClose:
+        fuzz::require(st.target < s.channels.size(), "a parsed channel operation names a declared channel", where);
+        break;
+      case OpCode::kGo:
+        fuzz::require(st.target < s.goroutines.size() && !st.deferred, "a parsed go names a declared goroutine", where);
+        break;
+      case OpCode::kSharedStore:
+      case OpCode::kSharedUpdate:
+        fuzz::require(st.target < s.shared.size(), "a parsed shared-variable write names a declared [[var]]", where);
+        break;
+      case OpCode::kAssign:
+      case OpCode::kAssert:
       case OpCode::kRecover: break;
       default: fuzz::require(st.target < s.maps.size(), "a parsed map operation names a declared map", where);
     }
@@ -78,6 +128,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 [&] { return std::string(text); });
   for (const interleave::MapDecl& map : scenario.maps) check_statements(map.initial, scenario, text);
   for (const interleave::GoroutineDecl& g : scenario.goroutines) check_statements(g.ops, scenario, text);
+  if (scenario.main) check_statements(scenario.main->ops, scenario, text);
   (void)interleave::make_program(scenario, 10000);  // builds nothing until run: must not throw
   return 0;
 }

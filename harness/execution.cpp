@@ -45,7 +45,6 @@ void Execution::reset(const ExecutionSettings& settings) {
   outcome_ = Outcome{};
   first_recovered_.reset();
   stop_kind_.reset();
-  decisions_.clear();
   events_.clear();
   objects_.clear();
   end_checks_.clear();
@@ -54,9 +53,7 @@ void Execution::reset(const ExecutionSettings& settings) {
 const Outcome& Execution::run(const Program& program, Strategy& strategy,
                               const ExecutionSettings& settings) {
   reset(settings);
-  strategy_ = &strategy;
-  observer_ = strategy.step_observer();
-  watcher_ = settings.watcher;
+  scheduler_.begin(strategy, settings.watcher);
   if constexpr (sanitizer::kAddressSanitizer) host_stack_ = sanitizer::current_stack();
   {
     detail::CurrentExecutionScope scope(this);
@@ -86,22 +83,13 @@ const Outcome& Execution::run(const Program& program, Strategy& strategy,
   }
   // Recovering hides a panic from Go's exit status, not from the report.
   if (!failed_ && first_recovered_) outcome_.message = "recovered: " + *first_recovered_;
-  if (std::optional<Stop> stop = strategy.end_execution(outcome_)) {
+  if (std::optional<Stop> stop = scheduler_.end(outcome_)) {
     // Seen whole, the run contradicts the strategy or is not counted here:
     // that replaces whatever outcome it had.
     failed_ = false;
     apply_stop(*stop);
   }
-  strategy_ = nullptr;
   return outcome_;
-}
-
-std::vector<Decision> Execution::decisions() const {
-  std::vector<Decision> decisions;
-  decisions.reserve(decisions_.size());
-  for (const RecordedDecision& d : decisions_)
-    decisions.push_back(Decision{d.kind, d.step, d.value, d.options, std::string(d.label)});
-  return decisions;
 }
 
 std::vector<std::string> Execution::fiber_names() const {
@@ -254,22 +242,15 @@ Fiber* Execution::pick(Fiber* yielding) {
     choice.runnable = runnable;
     if (yielding_can_continue) choice.current = yielding->id;
     choice.pending = pending_.data();
-    const Answer<FiberId> answer = strategy_->choose_fiber(choice);
+    const Answer<FiberId> answer = scheduler_.choose_fiber(choice);
     if (!answer.chosen()) {
       apply_stop(answer.stop());
       return nullptr;
     }
-    if (!contains(runnable, answer.value())) {
-      set_failure(OutcomeKind::kDivergence, fmt::format("[interleave internal bug] strategy chose fiber {}, which is "
-                                                        "not runnable",
-                                                        index(answer.value())));
-      return nullptr;
-    }
     chosen = answer.value();
-    decisions_.push_back(RecordedDecision{Decision::Kind::kSchedule, steps_, index(chosen), runnable, {}});
   }
   Fiber& next = fibers_[index(chosen)];
-  if (observer_ != nullptr || watcher_ != nullptr || settings_.record) {
+  if (settings_.record || scheduler_.observes_steps()) {
     record_step(next, runnable);
     if (failed_) return nullptr;
   }
@@ -280,13 +261,10 @@ Fiber* Execution::pick(Fiber* yielding) {
 void Execution::record_step(Fiber& chosen, FiberSet runnable) {
   const Operation& operation = pending_[index(chosen.id)];
   const StepView view{steps_, chosen.id, &operation, runnable, chosen.spawned_at};
-  if (observer_ != nullptr) {
-    if (std::optional<Stop> stop = observer_->observe_step(view)) {
-      apply_stop(*stop);
-      return;
-    }
+  if (std::optional<Stop> stop = scheduler_.observe_step(view)) {
+    apply_stop(*stop);
+    return;
   }
-  if (watcher_ != nullptr) (void)watcher_->observe_step(view);
   if (settings_.record) {
     events_.push_back(Event{steps_, chosen.id, std::string(operation.label), operation.object, operation.access,
                             runnable, {}});
@@ -295,16 +273,12 @@ void Execution::record_step(Fiber& chosen, FiberSet runnable) {
 
 std::uint64_t Execution::choose(std::uint64_t options, std::string_view label) {
   if (options <= 1 || failed_ || tearing_down_) return 0;
-  const Answer<std::uint64_t> answer = strategy_->choose_data(DataChoice{steps_, options, label});
+  const Answer<std::uint64_t> answer = scheduler_.choose_value(DataChoice{steps_, options, label});
   if (!answer.chosen()) {
     apply_stop(answer.stop());
     fail(outcome_.kind, outcome_.message);  // leaves the fiber; the outcome is already set
   }
-  const std::uint64_t value = answer.value();
-  if (value >= options)
-    fail(OutcomeKind::kDivergence, fmt::format("[interleave internal bug] strategy chose value {} of {}", value, options));
-  decisions_.push_back(RecordedDecision{Decision::Kind::kData, steps_, value, options, label});
-  return value;
+  return answer.value();
 }
 
 void Execution::set_failure(OutcomeKind kind, std::string message) {

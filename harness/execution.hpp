@@ -1,10 +1,14 @@
-// The state of one run of a program, and the scheduler that drives it.
+// The state of one run of a program: its fibers and their pending
+// operations, objects, steps, event log and outcome, and the switching
+// between fibers. Asking the strategy and recording its choices is the
+// Scheduler's (harness/scheduler.hpp): the Execution calls it when two or
+// more fibers could run, or the program draws a value.
 //
 // All fibers run on the calling OS thread. Scheduling is done inline: when a
-// fiber reaches a preemption point it asks the strategy who goes next and
-// switches straight to that fiber (or just continues), so a step costs at
-// most one context switch. The host (the caller of run) is resumed only when
-// the execution ends.
+// fiber reaches a preemption point the strategy is asked who goes next and
+// the fiber switches straight to that one (or just continues), so a step
+// costs at most one context switch. The host (the caller of run) is resumed
+// only when the execution ends.
 //
 // An Execution is reused for many runs; it keeps its buffers between them.
 // Thread safety: one Execution per thread; code under test reaches the active
@@ -28,6 +32,7 @@
 #include "harness/object_info.hpp"
 #include "harness/outcome.hpp"
 #include "harness/program.hpp"
+#include "harness/scheduler.hpp"
 #include "harness/strategy/strategy.hpp"
 
 namespace harness {
@@ -58,7 +63,7 @@ class Execution {
   /// kPruned or kDivergence).
   std::optional<StopKind> stop_kind() const { return stop_kind_; }
   /// The decisions of the last run, in order.
-  std::vector<Decision> decisions() const;
+  std::vector<Decision> decisions() const { return scheduler_.decisions(); }
   const std::vector<Event>& events() const { return events_; }
   std::uint64_t steps() const { return steps_; }
   std::vector<std::string> fiber_names() const;
@@ -107,10 +112,8 @@ class Execution {
   void teardown();
 
   StackPool& stacks_;
-  Strategy* strategy_ = nullptr;
+  Scheduler scheduler_;
   ExecutionSettings settings_;
-  StepObserver* observer_ = nullptr;  ///< the strategy's, or null
-  StepObserver* watcher_ = nullptr;   ///< ExecutionSettings::watcher
   std::optional<StopKind> stop_kind_;
 
   std::array<Fiber, kMaxFibers> fibers_;
@@ -129,15 +132,6 @@ class Execution {
   bool tearing_down_ = false;
   Outcome outcome_;
   std::optional<std::string> first_recovered_;  ///< the first panic a goroutine recovered
-  /// Decisions as the hot path records them: no string is built per choice.
-  struct RecordedDecision {
-    Decision::Kind kind;
-    std::uint64_t step;
-    std::uint64_t value;
-    std::uint64_t options;
-    std::string_view label;  ///< data choices: the caller's label (a literal)
-  };
-  std::vector<RecordedDecision> decisions_;
   std::vector<Event> events_;
   std::vector<ObjectInfo> objects_;
   std::vector<std::function<void()>> end_checks_;

@@ -133,6 +133,7 @@ ReplayResult replay_trace(const Program& program, StackPool& stacks, const Trace
     return result;
   }
   result.trace = run_replay(program, stacks, original.decisions, original.events, original.provenance, max_steps);
+  result.trace.expect = original.expect;  // the header is the original's, as the provenance is
   result.identical = write_trace(result.trace) == write_trace(original);
   return result;
 }

@@ -10,6 +10,26 @@
 #include <thread>
 
 namespace harness {
+namespace {
+
+/// One thread's strategy, and it wrapped as the thread's part of the shard.
+struct ThreadPart {
+  std::unique_ptr<Strategy> strategy;
+  std::unique_ptr<ShardedStrategy> part;
+};
+
+/// Made before any thread starts, so that a strategy that cannot be
+/// divided is refused at once.
+std::vector<ThreadPart> thread_parts(const StrategyFactory& make_strategy, Shard shard, std::uint32_t threads) {
+  std::vector<ThreadPart> parts(threads);
+  for (std::uint32_t t = 0; t < threads; ++t) {
+    parts[t].strategy = make_strategy();
+    parts[t].part = std::make_unique<ShardedStrategy>(*parts[t].strategy, Shard{shard.index, shard.count, t, threads});
+  }
+  return parts;
+}
+
+}  // namespace
 
 Report merge_reports(std::vector<Report> parts) {
   Report merged;
@@ -44,11 +64,10 @@ Report explore_parallel(const Program& program, const StrategyFactory& make_stra
   std::vector<Report> parts(threads);
   std::vector<std::atomic<std::uint64_t>> executions(threads), failures(threads), classes(threads);
   std::atomic<std::uint32_t> running{threads};
+  std::vector<ThreadPart> strategies = thread_parts(make_strategy, shard, threads);
   std::vector<std::thread> workers;
   for (std::uint32_t t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
-      const Shard mine{shard.index, shard.count, t, threads};
-      std::unique_ptr<Strategy> strategy = make_strategy(mine);
       StackPool stacks;
       ExploreSettings local = settings;
       local.progress_every = 1024;
@@ -57,7 +76,7 @@ Report explore_parallel(const Program& program, const StrategyFactory& make_stra
         failures[t] = p.failures;
         classes[t] = p.classes;
       };
-      parts[t] = explore(program, *strategy, stacks, local);
+      parts[t] = explore(program, *strategies[t].part, stacks, local);
       --running;
     });
   }
@@ -106,11 +125,10 @@ Report explore_parallel_capped(const Program& program, const StrategyFactory& ma
   std::vector<Stream> streams(threads);
   bool done = false;  // the merger knows its answer: workers stop
   std::vector<Report> parts(threads);
+  std::vector<ThreadPart> strategies = thread_parts(make_strategy, shard, threads);
   std::vector<std::thread> workers;
   for (std::uint32_t t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
-      const Shard mine{shard.index, shard.count, t, threads};
-      std::unique_ptr<Strategy> strategy = make_strategy(mine);
       StackPool stacks;
       std::map<Outcome, std::uint32_t> ids;
       std::vector<Outcome> fresh;  // outcomes first met since the last flush
@@ -134,7 +152,7 @@ Report explore_parallel_capped(const Program& program, const StrategyFactory& ma
         batch.push_back(Entry{s.position().order_key, it->second});
         return batch.size() < kBatch || flush();
       };
-      parts[t] = explore(program, *strategy, stacks, local);
+      parts[t] = explore(program, *strategies[t].part, stacks, local);
       if (!batch.empty() || !fresh.empty()) flush();
       std::lock_guard lock(mutex);
       streams[t].ended = true;

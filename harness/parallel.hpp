@@ -1,7 +1,8 @@
 // Exploring on several threads, and merging reports of parts of a space.
 //
-// Each worker thread has its own engine (Execution, StackPool) and explores
-// its own shard of the strategy's space. The merge is deterministic: counts
+// Each worker thread has its own engine (Execution, StackPool) and strategy,
+// and explores its own part of the space: the strategy wrapped in a
+// ShardedStrategy (harness/strategy/sharded.hpp). The merge is deterministic: counts
 // add up, and each outcome class keeps the execution with the smallest
 // Strategy::position().order_key, the one an unsharded run meets first, so the report
 // and the saved traces do not depend on the number of threads or shards.
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "harness/explore.hpp"
+#include "harness/strategy/sharded.hpp"
 
 namespace harness {
 
@@ -20,11 +22,14 @@ namespace harness {
 /// merged class is the shard-local number of its chosen execution.
 Report merge_reports(std::vector<Report> parts);
 
-using StrategyFactory = std::function<std::unique_ptr<Strategy>(Shard)>;
+/// Makes a fresh strategy, the same each time: one for each thread.
+using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;
 
-/// Explores `shard` (of the whole space) on `threads` threads, each taking
-/// an equal sub-shard; settings.progress is called from this thread with the
-/// totals.
+/// Explores shard `shard.index` of `shard.count` on `threads` threads, each
+/// taking its part (the thread fields of `shard` are not used);
+/// settings.progress is called from this thread with the totals. Throws
+/// std::invalid_argument if the strategy cannot be divided (dpor) and the
+/// run is not whole: one shard on one thread.
 Report explore_parallel(const Program& program, const StrategyFactory& make_strategy, Shard shard,
                         std::uint32_t threads, const ExploreSettings& settings);
 

@@ -39,6 +39,17 @@ class ConcurrentMap {
   virtual std::pair<Value, bool> get_or_put(Key key, Value value) = 0;
   /// sync.Map's LoadAndDelete.
   virtual std::optional<Value> get_and_delete(Key key) = 0;
+  /// m[k] op= x (and m[k]++): stores next(old), old being m[k] or 0 when
+  /// absent. By default a read, then a write (m[k] = m[k] op x: what Go
+  /// compiles under -race, and for /= and %=); GoMap overrides it with Go's
+  /// normal compilation, one mapassign and a load and a store through the
+  /// returned pointer.
+  virtual void update(Key key, const std::function<Value(Value)>& next) { put(key, next(get(key).value_or(0))); }
+  /// m[k] = m[k] op x, a read then a write: how Go compiles m[k] /= x and
+  /// m[k] %= x (and every op= under -race). Kinds with a lock hold it across both.
+  virtual void read_then_write(Key key, const std::function<Value(Value)>& next) {
+    put(key, next(get(key).value_or(0)));
+  }
 
   /// Structural invariants, checked after an execution: a description of
   /// the first broken one (silent corruption), or nullopt.

@@ -35,6 +35,8 @@ void add_builtins(MapRegistry& registry) {
                 [](const MapParams& p) { return std::make_unique<ShardedMap>(go_options(p), p.shards); }});
   registry.add({"cow", "a copy-on-write snapshot behind an atomic pointer, no lock",
                 [](const MapParams& p) { return std::make_unique<CowMap>(p.name); }});
+  registry.add({"cow-cas", "a copy-on-write snapshot behind an atomic pointer, published by CompareAndSwap, retried",
+                [](const MapParams& p) { return std::make_unique<CowMap>(p.name, true); }});
 }
 
 }  // namespace

@@ -22,42 +22,12 @@ bool DelayBoundStrategy::begin_execution() {
   depth_ = 0;
   delays_ = 0;
   last_.reset();
-  shard_stage_ = 0;
-  shard_key_ = 0;
-  shard_prefixes_ = 1;
   return true;
 }
 
-// The same split as DfsStrategy's: stage 0 among shards, stage 1 among a
-// shard's threads, each reading the alternatives in mixed radix until there
-// are at least as many prefixes as parts.
-bool DelayBoundStrategy::in_shard(const Branch& branch) {
-  const Shard& s = settings_.shard;
-  for (; shard_stage_ < 2; ++shard_stage_, shard_key_ = 0, shard_prefixes_ = 1) {
-    const std::uint32_t parts = shard_stage_ == 0 ? s.count : s.threads;
-    if (parts > 1) break;
-  }
-  if (shard_stage_ == 2) return true;
-  const std::uint32_t parts = shard_stage_ == 0 ? s.count : s.threads;
-  const std::uint32_t mine = shard_stage_ == 0 ? s.index : s.thread;
-  shard_key_ = shard_key_ * branch.count + branch.taken;
-  shard_prefixes_ *= branch.count;
-  if (shard_prefixes_ < parts) return true;
-  if (shard_key_ % parts != mine) return false;
-  ++shard_stage_;
-  shard_key_ = 0;
-  shard_prefixes_ = 1;
-  return true;
-}
-
-bool DelayBoundStrategy::short_execution_in_shard() const {
-  const Shard& s = settings_.shard;
-  if (shard_stage_ == 0) {
-    if (s.count > 1 && shard_key_ % s.count != s.index) return false;
-    return s.threads <= 1 || s.thread == 0;
-  }
-  if (shard_stage_ == 1) return shard_key_ % s.threads == s.thread;
-  return true;
+BranchTaken DelayBoundStrategy::last_branch() const {
+  const Branch& branch = path_[depth_ - 1];
+  return BranchTaken{branch.taken, branch.count};
 }
 
 std::vector<std::uint64_t> DelayBoundStrategy::order_key() const {
@@ -99,7 +69,6 @@ Answer<FiberId> DelayBoundStrategy::choose_fiber(const SchedulingChoice& choice)
                             choice.step)};
   }
   ++depth_;
-  if (!in_shard(branch)) return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};
   delays_ += static_cast<std::uint32_t>(branch.taken);
   return round_robin(branch.runnable, branch.start, branch.taken);
 }
@@ -120,14 +89,12 @@ Answer<std::uint64_t> DelayBoundStrategy::choose_data(const DataChoice& choice) 
                             choice.after_steps, choice.label)};
   }
   ++depth_;
-  if (!in_shard(branch)) return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};
   return branch.taken;
 }
 
 std::optional<Stop> DelayBoundStrategy::end_execution(const Outcome& outcome) {
   if (outcome.kind == OutcomeKind::kPruned) return std::nullopt;
-  if (!short_execution_in_shard()) return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};
-  ++executions_;
+  ++executions_;  // the cap counts the runs that were not cut short
   if (outcome.kind == OutcomeKind::kDivergence || depth_ >= path_.size()) return std::nullopt;
   const std::size_t met = depth_;
   path_.resize(depth_);  // the unreached branches can never be explored

@@ -27,19 +27,18 @@
 #include <optional>
 #include <vector>
 
+#include "harness/strategy/divisible.hpp"
 #include "harness/strategy/strategy.hpp"
 
 namespace harness {
 
 struct DelayBoundSettings {
   std::uint32_t delay_bound = 0;
-  /// Cap on the executions of this shard (or thread part), as DfsSettings's.
+  /// Cap on the executions run to their end, as DfsSettings's.
   std::uint64_t max_executions = UINT64_MAX;
-  /// Split as DfsSettings::shard: by the alternatives taken at the first branches.
-  Shard shard;
 };
 
-class DelayBoundStrategy final : public Strategy, private StepObserver {
+class DelayBoundStrategy final : public Strategy, public ChoiceTree, private StepObserver {
  public:
   explicit DelayBoundStrategy(DelayBoundSettings settings = {}) : settings_(settings) {}
 
@@ -50,6 +49,7 @@ class DelayBoundStrategy final : public Strategy, private StepObserver {
   Position position() const override { return Position{exhausted_, order_key(), std::nullopt}; }
   Provenance provenance() const override;
   StepObserver* step_observer() override { return this; }
+  BranchTaken last_branch() const override;
   bool exhausted() const { return exhausted_; }
   /// The alternatives taken at the branches of the execution just run.
   std::vector<std::uint64_t> order_key() const;
@@ -72,17 +72,12 @@ class DelayBoundStrategy final : public Strategy, private StepObserver {
     std::uint64_t taken = 0;    ///< index of the alternative taken (schedule: the delays it costs)
     std::uint64_t count = 0;    ///< number of alternatives allowed here
   };
-  bool in_shard(const Branch& branch);
-  bool short_execution_in_shard() const;
 
   DelayBoundSettings settings_;
   std::vector<Branch> path_;
   std::size_t depth_ = 0;
   std::uint32_t delays_ = 0;
   std::optional<FiberId> last_;  ///< the fiber that took the last step
-  int shard_stage_ = 0;
-  std::uint64_t shard_key_ = 0;
-  std::uint64_t shard_prefixes_ = 1;
   std::uint64_t executions_ = 0;
   bool started_ = false;
   bool exhausted_ = false;

@@ -20,42 +20,12 @@ bool DfsStrategy::begin_execution() {
   started_ = true;
   depth_ = 0;
   preemptions_ = 0;
-  shard_stage_ = 0;
-  shard_key_ = 0;
-  shard_prefixes_ = 1;
   return true;
 }
 
-bool DfsStrategy::in_shard(const Branch& branch) {
-  const Shard& s = settings_.shard;
-  for (; shard_stage_ < 2; ++shard_stage_, shard_key_ = 0, shard_prefixes_ = 1) {
-    const std::uint32_t parts = shard_stage_ == 0 ? s.count : s.threads;
-    if (parts > 1) break;  // this stage splits: fold the branch in
-  }
-  if (shard_stage_ == 2) return true;
-  const std::uint32_t parts = shard_stage_ == 0 ? s.count : s.threads;
-  const std::uint32_t mine = shard_stage_ == 0 ? s.index : s.thread;
-  shard_key_ = shard_key_ * branch.count + branch.taken;
-  shard_prefixes_ *= branch.count;
-  if (shard_prefixes_ < parts) return true;  // not enough branches yet to decide
-  if (shard_key_ % parts != mine) return false;
-  ++shard_stage_;
-  shard_key_ = 0;
-  shard_prefixes_ = 1;
-  return true;
-}
-
-bool DfsStrategy::short_execution_in_shard() const {
-  // An execution that ends before a stage could decide is assigned by the
-  // branches it had; a later stage, with no branches left, gives it to its
-  // first part.
-  const Shard& s = settings_.shard;
-  if (shard_stage_ == 0) {
-    if (s.count > 1 && shard_key_ % s.count != s.index) return false;
-    return s.threads <= 1 || s.thread == 0;
-  }
-  if (shard_stage_ == 1) return shard_key_ % s.threads == s.thread;
-  return true;
+BranchTaken DfsStrategy::last_branch() const {
+  const Branch& branch = path_[depth_ - 1];
+  return BranchTaken{branch.taken, branch.count};
 }
 
 std::vector<std::uint64_t> DfsStrategy::order_key() const {
@@ -92,7 +62,6 @@ Answer<FiberId> DfsStrategy::choose_fiber(const SchedulingChoice& choice) {
                             choice.step)};
   }
   ++depth_;
-  if (!in_shard(branch)) return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};
   const FiberId chosen = alternative(branch, branch.taken);
   if (choice.current && chosen != *choice.current) ++preemptions_;
   return chosen;
@@ -114,14 +83,12 @@ Answer<std::uint64_t> DfsStrategy::choose_data(const DataChoice& choice) {
                             choice.after_steps, choice.label)};
   }
   ++depth_;
-  if (!in_shard(branch)) return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};
   return branch.taken;
 }
 
 std::optional<Stop> DfsStrategy::end_execution(const Outcome& outcome) {
   if (outcome.kind == OutcomeKind::kPruned) return std::nullopt;
-  if (!short_execution_in_shard()) return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};
-  ++executions_;  // the cap counts this part's executions only
+  ++executions_;  // the cap counts the runs that were not cut short
   // Every branch of the replayed prefix must be met again; a run that ends
   // before reaching them took another path with the same choices.
   if (outcome.kind == OutcomeKind::kDivergence || depth_ >= path_.size()) return std::nullopt;
@@ -134,7 +101,6 @@ std::optional<Stop> DfsStrategy::end_execution(const Outcome& outcome) {
 }
 
 Provenance DfsStrategy::provenance() const {
-  // No shard here: a trace must not depend on how the space was split.
   return {{"strategy", "dfs"},
           {"preemption-bound", settings_.preemption_bound ? std::to_string(*settings_.preemption_bound) : "none"}};
 }

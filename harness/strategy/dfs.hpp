@@ -12,6 +12,9 @@
 // A preemption is a switch away from a fiber that could have continued; with
 // a bound P, once P preemptions are spent, only the running fiber is allowed.
 // Switching after a fiber finishes or blocks is free.
+//
+// A ChoiceTree: ShardedStrategy divides the tree among parts by its first
+// branches.
 #pragma once
 
 #include <cstdint>
@@ -19,23 +22,20 @@
 #include <string>
 #include <vector>
 
+#include "harness/strategy/divisible.hpp"
 #include "harness/strategy/strategy.hpp"
 
 namespace harness {
 
 struct DfsSettings {
   std::optional<std::uint32_t> preemption_bound;   ///< none: unbounded
-  /// Cap on the executions of this shard (or thread part): those cut short
-  /// as another part's do not count. exhausted() tells if the part was covered.
+  /// Cap on the executions run to their end: runs cut short (outcome
+  /// kPruned: another part's, or interrupted) do not count. exhausted()
+  /// tells if the space was covered.
   std::uint64_t max_executions = UINT64_MAX;
-  /// Explore only this shard of the space. Executions are split by the
-  /// alternatives taken at their first branches (until there are at least
-  /// as many prefixes as shards): prefix p belongs to shard p mod count. A
-  /// shard's threads split it the same way by the branches that follow.
-  Shard shard;
 };
 
-class DfsStrategy final : public Strategy {
+class DfsStrategy final : public Strategy, public ChoiceTree {
  public:
   explicit DfsStrategy(DfsSettings settings = {}) : settings_(settings) {}
 
@@ -46,6 +46,7 @@ class DfsStrategy final : public Strategy {
   Position position() const override { return Position{exhausted_, order_key(), std::nullopt}; }
   Provenance provenance() const override;
   StepObserver* step_observer() override { return nullptr; }
+  BranchTaken last_branch() const override;
   bool exhausted() const { return exhausted_; }
   /// The alternatives taken at the branches of the execution just run.
   std::vector<std::uint64_t> order_key() const;
@@ -60,21 +61,11 @@ class DfsStrategy final : public Strategy {
     std::uint64_t count = 0;           ///< number of alternatives allowed here
   };
   static FiberId alternative(const Branch& branch, std::uint64_t which);
-  /// Folds the alternative just taken into the shard key; false once the
-  /// execution turns out to belong to another shard.
-  bool in_shard(const Branch& branch);
-  bool short_execution_in_shard() const;
 
   DfsSettings settings_;
   std::vector<Branch> path_;
   std::size_t depth_ = 0;          ///< position in path_ during an execution
   std::uint32_t preemptions_ = 0;  ///< preemptions so far in this execution
-  /// Stage 0 splits among shards, stage 1 among a shard's threads: each
-  /// stage reads the alternatives after the previous stage's, in mixed
-  /// radix, until there are at least as many prefixes as parts.
-  int shard_stage_ = 0;
-  std::uint64_t shard_key_ = 0;
-  std::uint64_t shard_prefixes_ = 1;
   std::uint64_t executions_ = 0;
   bool started_ = false;
   bool exhausted_ = false;

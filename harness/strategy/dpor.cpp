@@ -13,8 +13,21 @@ bool DporStrategy::dependent(const Access& a, const Access& b) {
   const bool a_global = a.access == AccessKind::kWait && a.object == kNoObject;
   const bool b_global = b.access == AccessKind::kWait && b.object == kNoObject;
   if (a_global || b_global) return true;
-  if (a.object == kNoObject || a.object != b.object) return false;
-  return harness::dependent(a.access, b.access);
+  // A part meets another object when it is that object or its whole.
+  auto meet = [&a, &b](ObjectId x, ObjectId y) {
+    if (x == kNoObject || y == kNoObject) return false;
+    return x == y || x == b.whole || a.whole == y;
+  };
+  if (meet(a.object, b.object) && harness::dependent(a.access, b.access)) return true;
+  if (a.also[0].object == kNoObject && b.also[0].object == kNoObject) return false;  // the common case
+  for (const Touch& ta : a.also)
+    if (meet(ta.object, b.object) && harness::dependent(ta.access, b.access)) return true;
+  for (const Touch& tb : b.also) {
+    if (meet(a.object, tb.object) && harness::dependent(a.access, tb.access)) return true;
+    for (const Touch& ta : a.also)
+      if (meet(ta.object, tb.object) && harness::dependent(ta.access, tb.access)) return true;
+  }
+  return false;
 }
 
 bool DporStrategy::happens_before(std::size_t i, std::size_t j) const {
@@ -107,14 +120,14 @@ Answer<FiberId> DporStrategy::choose_fiber(const SchedulingChoice& choice) {
   node.preemptions = preemptions_;
   for (FiberSet rest = choice.runnable; rest != 0; rest &= rest - 1) {
     const Operation& op = choice.pending[index(lowest(rest))];
-    node.pending.push_back(Sleeper{lowest(rest), Access{op.object, op.access}});
+    node.pending.push_back(Sleeper{lowest(rest), Access::of(op)});
   }
   node.choice = true;
   for (FiberSet rest = seen_ & ~choice.runnable; rest != 0; rest &= rest - 1) {
     // Blocked, or finished (then this is its last step again: a spurious
     // race at worst, which only adds work).
     const Operation& op = choice.pending[index(lowest(rest))];
-    node.waiting.push_back(Sleeper{lowest(rest), Access{op.object, op.access}});
+    node.waiting.push_back(Sleeper{lowest(rest), Access::of(op)});
   }
   const std::optional<FiberId> chosen = pick(node);
   if (!chosen) {
@@ -149,7 +162,7 @@ Answer<std::uint64_t> DporStrategy::choose_data(const DataChoice& choice) {
 
 std::optional<Stop> DporStrategy::observe_step(const StepView& step) {
   seen_ |= step.runnable;
-  const Access taken{step.operation->object, step.operation->access};
+  const Access taken = Access::of(*step.operation);
   if (depth_ == path_.size()) {
     // A forced step (one runnable fiber) at a new state.
     Node node;

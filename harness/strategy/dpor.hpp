@@ -3,7 +3,9 @@
 // order reduction", POPL 2014, Algorithm 1), stateless like DfsStrategy.
 //
 // Two steps are dependent when they touch the same object and not both only
-// read (harness/access.hpp); a wait on no object (a join) is dependent with
+// read (harness/access.hpp), counting every object a step names
+// (Operation::also) and a whole as touching each of its parts
+// (Operation::whole); a wait on no object (a join) is dependent with
 // every step, and a goroutine's first step happens after the step that
 // spawned it. Any over-approximation of dependency keeps the search sound.
 //
@@ -138,6 +140,9 @@ class DporStrategy final : public Strategy, private StepObserver {
   struct Access {
     ObjectId object = kNoObject;
     AccessKind access = AccessKind::kNone;
+    std::array<Touch, 2> also{};  ///< Operation::also
+    ObjectId whole = kNoObject;   ///< Operation::whole
+    static Access of(const Operation& op) { return Access{op.object, op.access, op.also, op.whole}; }
   };
   struct Sleeper {
     FiberId fiber;

@@ -5,28 +5,24 @@
 
 namespace harness {
 
-PctStrategy::PctStrategy(std::uint64_t seed, std::uint64_t executions, std::uint32_t depth, Shard shard)
-    : seed_(seed), executions_(executions), depth_(std::max<std::uint32_t>(depth, 1)), shard_(shard) {
-  next_ = kCalibration;
-  while (!mine(next_)) ++next_;
-}
+PctStrategy::PctStrategy(std::uint64_t seed, std::uint64_t executions, std::uint32_t depth)
+    : seed_(seed), executions_(executions), depth_(std::max<std::uint32_t>(depth, 1)) {}
 
-bool PctStrategy::mine(std::uint64_t number) const {
-  return number % shard_.count == shard_.index && (number / shard_.count) % shard_.threads == shard_.thread;
+bool PctStrategy::skip_next() {
+  // The calibration executions run in every part, in order, so that all
+  // learn the same k; a part counts only its own.
+  if (calibrated_ < std::min(kCalibration, executions_)) return false;
+  ++next_;
+  return true;
 }
 
 bool PctStrategy::begin_execution() {
-  // Every part runs the calibration executions, in order, so that all learn
-  // the same k; each counts only its own.
   if (calibrated_ < std::min(kCalibration, executions_)) {
     current_ = calibrated_++;
   } else {
     if (next_ >= executions_) return false;
-    current_ = next_;
-    next_ += 1;
-    while (!mine(next_)) ++next_;
+    current_ = next_++;
   }
-  counted_ = mine(current_);
   rng_ = Rng(Rng::derive(seed_, current_));
   order_.clear();
   admitted_ = 0;
@@ -73,11 +69,6 @@ Answer<FiberId> PctStrategy::choose_fiber(const SchedulingChoice& choice) {
 
 Answer<std::uint64_t> PctStrategy::choose_data(const DataChoice& choice) {
   return rng_.below(choice.options);
-}
-
-std::optional<Stop> PctStrategy::end_execution(const Outcome&) {
-  if (counted_) return std::nullopt;
-  return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)};  // a calibration run of another part
 }
 
 Provenance PctStrategy::provenance() const {

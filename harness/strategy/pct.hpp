@@ -12,9 +12,9 @@
 // - k (the number of steps) is not known in advance: we use the largest
 //   number of scheduling choices seen in earlier executions (at least d),
 //   as shuttle does, learnt over the first kCalibration executions and then
-//   fixed, so that shards and threads (which all run those first ones) use
-//   the same k as an unsharded run; only choices with two or more runnable
-//   fibers count.
+//   fixed, so that every part of a divided space (which all run those
+//   first ones: see skip_next) uses the same k as an undivided run; only
+//   choices with two or more runnable fibers count.
 // - Change points are drawn independently, so two may coincide (fewer
 //   effective changes); the paper draws them without repetition.
 // - A fiber spawned later is inserted at a uniformly random position of the
@@ -27,39 +27,37 @@
 #include <vector>
 
 #include "harness/rng.hpp"
+#include "harness/strategy/divisible.hpp"
 #include "harness/strategy/strategy.hpp"
 
 namespace harness {
 
-class PctStrategy final : public Strategy {
+/// NumberedRuns: execution i is decided by the seed, i and k.
+class PctStrategy final : public Strategy, public NumberedRuns {
  public:
-  /// A shard runs the executions whose number is its index modulo the shard
-  /// count (each still learns k from the executions it has run).
-  PctStrategy(std::uint64_t seed, std::uint64_t executions, std::uint32_t depth, Shard shard = {});
+  PctStrategy(std::uint64_t seed, std::uint64_t executions, std::uint32_t depth);
 
   bool begin_execution() override;
   Answer<FiberId> choose_fiber(const SchedulingChoice& choice) override;
   Answer<std::uint64_t> choose_data(const DataChoice& choice) override;
-  /// A calibration run of another part stops as kOtherShard: it is not counted here.
-  std::optional<Stop> end_execution(const Outcome& outcome) override;
+  std::optional<Stop> end_execution(const Outcome&) override { return std::nullopt; }
   Position position() const override { return Position{false, {current_}, current_}; }
   Provenance provenance() const override;
   StepObserver* step_observer() override { return nullptr; }
+  /// The calibration executions cannot be skipped: k is learnt from them.
+  bool skip_next() override;
 
   /// Executions over which k is learnt before it is fixed.
   static constexpr std::uint64_t kCalibration = 16;
 
  private:
   void admit_new_fibers(FiberSet runnable);
-  bool mine(std::uint64_t number) const;
 
   std::uint64_t seed_;
   std::uint64_t executions_;
   std::uint32_t depth_;
-  Shard shard_;
-  std::uint64_t next_ = 0;     ///< number of the next own execution after calibration
-  std::uint64_t calibrated_ = 0;  ///< calibration executions run so far
-  bool counted_ = true;        ///< the running execution belongs to this part
+  std::uint64_t next_ = kCalibration;  ///< number of the next execution after calibration
+  std::uint64_t calibrated_ = 0;       ///< calibration executions run so far
   std::uint64_t current_ = 0;  ///< number of the execution running
   std::uint64_t choices_estimate_ = 0;   ///< k: the most choices any execution made
   Rng rng_{0};

@@ -9,7 +9,7 @@ bool RandomWalkStrategy::begin_execution() {
   if (next_ >= executions_) return false;
   current_ = next_;
   rng_ = Rng(Rng::derive(seed_, current_));
-  next_ += static_cast<std::uint64_t>(shard_.count) * shard_.threads;
+  ++next_;
   return true;
 }
 

@@ -1,22 +1,22 @@
 // Seeded random walk: at every choice, a uniformly random runnable fiber (or
 // data value). Execution i draws from its own stream Rng::derive(seed, i),
-// so any execution can be recreated from the seed and its number.
+// so any execution can be recreated from the seed and its number; it is
+// NumberedRuns, so ShardedStrategy divides the executions by number.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 
 #include "harness/rng.hpp"
+#include "harness/strategy/divisible.hpp"
 #include "harness/strategy/strategy.hpp"
 
 namespace harness {
 
-class RandomWalkStrategy final : public Strategy {
+class RandomWalkStrategy final : public Strategy, public NumberedRuns {
  public:
-  /// Executions 0 .. executions-1 of the seed's stream; a shard runs those
-  /// whose number is its index modulo the shard count.
-  RandomWalkStrategy(std::uint64_t seed, std::uint64_t executions, Shard shard = {})
-      : seed_(seed), executions_(executions), shard_(shard), next_(shard.index + shard.count * shard.thread) {}
+  /// Executions 0 .. executions-1 of the seed's stream.
+  RandomWalkStrategy(std::uint64_t seed, std::uint64_t executions) : seed_(seed), executions_(executions) {}
 
   bool begin_execution() override;
   Answer<FiberId> choose_fiber(const SchedulingChoice& choice) override;
@@ -25,12 +25,15 @@ class RandomWalkStrategy final : public Strategy {
   Position position() const override { return Position{false, {current_}, current_}; }
   Provenance provenance() const override;
   StepObserver* step_observer() override { return nullptr; }
+  bool skip_next() override {
+    ++next_;
+    return true;
+  }
 
  private:
   std::uint64_t seed_;
   std::uint64_t executions_;
-  Shard shard_;
-  std::uint64_t next_;         ///< number of the next execution to run
+  std::uint64_t next_ = 0;     ///< number of the next execution to run
   std::uint64_t current_ = 0;  ///< number of the execution running
   Rng rng_{0};
 };

@@ -57,28 +57,14 @@ struct StepView {
   std::uint64_t spawned_at = 0;
 };
 
-/// A deterministic 1/count of a strategy's space: shard `index` of `count`
-/// (0-based), itself split into `threads` parts of which this is `thread`.
-/// The shards of a space together cover it exactly once, and so do the
-/// parts of a shard, whatever the counts.
-struct Shard {
-  std::uint32_t index = 0;
-  std::uint32_t count = 1;
-  std::uint32_t thread = 0;
-  std::uint32_t threads = 1;
-};
-
-/// The reason given with StopKind::kOtherShard.
-inline constexpr std::string_view kOtherShardReason = "belongs to another shard";
-
-
 /// Why a strategy ends an execution early. The kind decides how the
 /// exploration counts it; the reason is for people.
 enum class StopKind : unsigned char {
   /// Partial-order reduction: the run can only repeat what was explored
   /// (sleep-set blocked). Counted apart as pruned, in no outcome class.
   kRedundant,
-  /// The run belongs to another shard or thread: not counted at all.
+  /// The run belongs to another part of the space (ShardedStrategy,
+  /// harness/strategy/sharded.hpp): not counted at all.
   kOtherShard,
   /// The program did not do what the strategy expected (a replay that left
   /// its trace, nondeterminism dfs noticed): the outcome is kDivergence.
@@ -142,7 +128,8 @@ class Strategy {
   virtual Answer<std::uint64_t> choose_data(const DataChoice& choice) = 0;
   /// The execution seen whole: a stop if it contradicts what the strategy
   /// expected (a replay that ended early, a dfs prefix not followed) or does
-  /// not count here (a calibration run of another shard).
+  /// not count here (a run of another part, for ShardedStrategy). An outcome
+  /// kPruned says the run was cut short.
   virtual std::optional<Stop> end_execution(const Outcome& outcome) = 0;
   /// After an execution: exhausted, order key, execution number.
   virtual Position position() const = 0;

@@ -7,10 +7,17 @@
 namespace harness::trace_format {
 
 inline constexpr std::string_view kMagic = "interleave-trace";
-inline constexpr int kVersion = 1;
+/// Version 2: the `expect` line, and `scenario-hash` of the scenario's
+/// meaning (its canonical parsed form) rather than its bytes. Version 1 is
+/// still read (a tool decides what it can do with one: see Trace).
+inline constexpr int kVersion = 2;
+inline constexpr int kOldestReadVersion = 1;
 
 // Line keywords, in the order they appear.
 inline constexpr std::string_view kProgram = "program";
+inline constexpr std::string_view kExpect = "expect";
+inline constexpr std::string_view kExpectReproduces = "reproduces";
+inline constexpr std::string_view kExpectFixed = "fixed";
 inline constexpr std::string_view kProvenance = "provenance";
 inline constexpr std::string_view kFibers = "fibers";
 inline constexpr std::string_view kFiber = "fiber";

@@ -284,14 +284,26 @@ Trace parse_trace(std::string_view text, const std::string& source) {
     reader.fail(1, fmt::format("not an interleave trace: the first line must be '{} {}'", tf::kMagic, tf::kVersion));
   reader.expect_count(tokens, 2, fmt::format("{} <version>", tf::kMagic));
   const std::uint64_t version = reader.number(tokens[1], "a format version");
-  if (version != static_cast<std::uint64_t>(tf::kVersion))
-    reader.fail(tokens[1].column, fmt::format("trace format version {} is not supported: this build reads version {}",
-                                              version, tf::kVersion));
+  if (version < static_cast<std::uint64_t>(tf::kOldestReadVersion) || version > static_cast<std::uint64_t>(tf::kVersion))
+    reader.fail(tokens[1].column,
+                fmt::format("trace format version {} is not supported: this build reads versions {} to {}", version,
+                            tf::kOldestReadVersion, tf::kVersion));
+  trace.format_version = static_cast<int>(version);
 
   tokens = reader.next_line("'program \"<name>\"'");
   reader.expect_count(tokens, 2, "program \"<name>\"");
   reader.expect_word(tokens[0], tf::kProgram);
   trace.program = reader.expect_name(tokens[1], "the program's name");
+
+  if (trace.format_version >= 2) {  // version 1 had no expectation: it reproduces
+    tokens = reader.next_line("'expect reproduces' or 'expect fixed'");
+    reader.expect_count(tokens, 2, "expect reproduces|fixed");
+    reader.expect_word(tokens[0], tf::kExpect);
+    const std::string& expected = reader.expect_plain(tokens[1], "'reproduces' or 'fixed'");
+    if (expected == tf::kExpectFixed) trace.expect = TraceExpectation::kFixed;
+    else if (expected != tf::kExpectReproduces)
+      reader.fail(tokens[1].column, fmt::format("expected 'reproduces' or 'fixed', found '{}'", shown(expected)));
+  }
 
   while (reader.peek_keyword() == tf::kProvenance) {
     tokens = reader.next_line("provenance");

@@ -16,6 +16,7 @@
 #include "harness/object_info.hpp"
 #include "harness/outcome.hpp"
 #include "harness/provenance.hpp"
+#include "harness/trace/format.hpp"
 
 namespace harness {
 
@@ -26,8 +27,18 @@ struct TextPosition {
   std::size_t column = 0;
 };
 
+/// What a trace kept as a regression test must do when it is replayed
+/// against the current program (`interleave regress`): reproduce its outcome
+/// byte for byte (a failure that must stay reproducible: it guards the
+/// engine and the models), or no longer fail (a bug that was fixed and must
+/// stay fixed). Set by `interleave trace mark-fixed`.
+enum class TraceExpectation : unsigned char { kReproduces, kFixed };
+
+std::string_view to_string(TraceExpectation expectation);
+
 struct Trace {
   std::string program;               ///< Program::name
+  TraceExpectation expect = TraceExpectation::kReproduces;
   Provenance provenance;             ///< what produced it: strategy, seed, execution, bounds, …
   std::vector<std::string> fibers;   ///< names, by FiberId
   std::vector<ObjectInfo> objects;   ///< by ObjectId
@@ -37,10 +48,15 @@ struct Trace {
   /// Read from a file: where each provenance value stood, so a tool that
   /// refuses one can say where. Empty for a trace made in memory; not compared.
   std::vector<TextPosition> provenance_at;
+  /// Read from a file: the format version it was written in (the writer
+  /// always writes trace_format::kVersion). A version-1 trace has no
+  /// `expect` line and its `scenario-hash` is of the scenario file's bytes.
+  /// Not compared.
+  int format_version = trace_format::kVersion;
 
   friend bool operator==(const Trace& a, const Trace& b) {
-    return a.program == b.program && a.provenance == b.provenance && a.fibers == b.fibers && a.objects == b.objects &&
-           a.decisions == b.decisions && a.events == b.events && a.outcome == b.outcome;
+    return a.program == b.program && a.expect == b.expect && a.provenance == b.provenance && a.fibers == b.fibers &&
+           a.objects == b.objects && a.decisions == b.decisions && a.events == b.events && a.outcome == b.outcome;
   }
 };
 

@@ -25,6 +25,7 @@ std::string write_trace(const Trace& trace) {
   };
   line("{} {}", tf::kMagic, tf::kVersion);
   line("{} {}", tf::kProgram, quote(trace.program));
+  line("{} {}", tf::kExpect, to_string(trace.expect));
   for (const auto& [key, value] : trace.provenance) line("{} {} {}", tf::kProvenance, token(key), quote(value));
   line("{} {}", tf::kFibers, trace.fibers.size());
   for (std::size_t i = 0; i < trace.fibers.size(); ++i) line("{} {} {}", tf::kFiber, i, quote(trace.fibers[i]));
@@ -49,6 +50,10 @@ std::string write_trace(const Trace& trace) {
   line("{} {} {}", tf::kOutcome, to_string(trace.outcome.kind), quote(trace.outcome.message));
   line("{}", tf::kEnd);
   return fmt::to_string(out);
+}
+
+std::string_view to_string(TraceExpectation expectation) {
+  return expectation == TraceExpectation::kFixed ? tf::kExpectFixed : tf::kExpectReproduces;
 }
 
 void save_trace(const std::string& path, const Trace& trace) { write_file_atomically(path, write_trace(trace)); }

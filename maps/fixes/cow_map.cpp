@@ -2,15 +2,25 @@
 
 namespace maps {
 
-CowMap::CowMap(std::string name) : current_(0, std::move(name)) {
+CowMap::CowMap(std::string name, bool cas_retry) : cas_retry_(cas_retry), current_(0, std::move(name)) {
   versions_.push_back(std::make_shared<const Snapshot>());
 }
 
-const CowMap::Snapshot& CowMap::load() { return *versions_.at(current_.load()); }
+const CowMap::Snapshot& CowMap::load() { return *load_versioned().second; }
 
-void CowMap::store(Snapshot next) {
+std::pair<std::uint64_t, const CowMap::Snapshot*> CowMap::load_versioned() {
+  const std::uint64_t seen = current_.load();
+  return {seen, versions_.at(seen).get()};
+}
+
+bool CowMap::publish(std::uint64_t seen, Snapshot next) {
   versions_.push_back(std::make_shared<const Snapshot>(std::move(next)));
-  current_.store(versions_.size() - 1);
+  const std::uint64_t mine = versions_.size() - 1;
+  if (!cas_retry_) {
+    current_.store(mine);  // no lock: a racing writer's update can vanish
+    return true;
+  }
+  return current_.compare_exchange(seen, mine);  // false: retry from a fresh load
 }
 
 std::optional<Value> CowMap::get(Key key) {
@@ -20,16 +30,34 @@ std::optional<Value> CowMap::get(Key key) {
   return it->second;
 }
 
+// Every write: load, copy, change the copy, publish; with cas_retry again
+// until the CompareAndSwap succeeds.
 void CowMap::put(Key key, Value value) {
-  Snapshot next = load();  // read and copy…
-  next[key] = value;       // …modify…
-  store(std::move(next));  // …and store, with no lock: a racing writer's update can vanish
+  for (;;) {
+    auto [seen, snap] = load_versioned();
+    Snapshot next = *snap;
+    next[key] = value;
+    if (publish(seen, std::move(next))) return;
+  }
+}
+
+void CowMap::update(Key key, const std::function<Value(Value)>& next_value) {
+  for (;;) {
+    auto [seen, snap] = load_versioned();  // one load: the copy's old value is the snapshot's
+    Snapshot next = *snap;
+    auto it = next.find(key);
+    next[key] = next_value(it == next.end() ? 0 : it->second);
+    if (publish(seen, std::move(next))) return;
+  }
 }
 
 void CowMap::erase(Key key) {
-  Snapshot next = load();
-  next.erase(key);
-  store(std::move(next));
+  for (;;) {
+    auto [seen, snap] = load_versioned();
+    Snapshot next = *snap;
+    next.erase(key);
+    if (publish(seen, std::move(next))) return;
+  }
 }
 
 std::int64_t CowMap::len() { return static_cast<std::int64_t>(load().size()); }
@@ -40,24 +68,37 @@ void CowMap::range(const std::function<bool(Key, Value)>& visit) {
     if (!visit(key, value)) return;
 }
 
-void CowMap::clear() { store(Snapshot{}); }
+void CowMap::clear() {
+  if (!cas_retry_) {
+    publish(0, Snapshot{});  // a plain Store of an empty map: no load needed
+    return;
+  }
+  for (;;) {
+    const std::uint64_t seen = load_versioned().first;
+    if (publish(seen, Snapshot{})) return;
+  }
+}
 
 std::pair<Value, bool> CowMap::get_or_put(Key key, Value value) {
-  Snapshot next = load();
-  auto [it, inserted] = next.try_emplace(key, value);
-  if (!inserted) return {it->second, true};
-  store(std::move(next));
-  return {value, false};
+  for (;;) {
+    auto [seen, snap] = load_versioned();
+    Snapshot next = *snap;
+    auto [it, inserted] = next.try_emplace(key, value);
+    if (!inserted) return {it->second, true};
+    if (publish(seen, std::move(next))) return {value, false};
+  }
 }
 
 std::optional<Value> CowMap::get_and_delete(Key key) {
-  Snapshot next = load();
-  auto it = next.find(key);
-  if (it == next.end()) return std::nullopt;
-  const Value old = it->second;
-  next.erase(it);
-  store(std::move(next));
-  return old;
+  for (;;) {
+    auto [seen, snap] = load_versioned();
+    Snapshot next = *snap;
+    auto it = next.find(key);
+    if (it == next.end()) return std::nullopt;
+    const Value old = it->second;
+    next.erase(it);
+    if (publish(seen, std::move(next))) return old;
+  }
 }
 
 std::vector<std::pair<Key, Value>> CowMap::snapshot() const {

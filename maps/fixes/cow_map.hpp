@@ -3,6 +3,11 @@
 // the copy and stores it back — with no lock. Every step is individually
 // atomic, so Go's race detector stays silent, yet two concurrent writers
 // both copy the same snapshot and the later store drops the other's update.
+//
+// With `cas_retry` (kind "cow-cas") it is the fix: the writer publishes its
+// copy with atomic.Pointer's CompareAndSwap(old, copy) and, when another
+// writer got there first, loads, copies and changes again (a retry loop), so
+// no update is lost.
 #pragma once
 
 #include <map>
@@ -17,7 +22,7 @@ namespace maps {
 
 class CowMap final : public ConcurrentMap {
  public:
-  explicit CowMap(std::string name = "cow");
+  explicit CowMap(std::string name = "cow", bool cas_retry = false);
 
   std::optional<Value> get(Key key) override;
   void put(Key key, Value value) override;
@@ -27,13 +32,21 @@ class CowMap final : public ConcurrentMap {
   void clear() override;
   std::pair<Value, bool> get_or_put(Key key, Value value) override;
   std::optional<Value> get_and_delete(Key key) override;
+  void update(Key key, const std::function<Value(Value)>& next) override;
+  /// The same copy-on-write update: the copy is read and written in one go.
+  void read_then_write(Key key, const std::function<Value(Value)>& next) override { update(key, next); }
   std::vector<std::pair<Key, Value>> snapshot() const override;
 
  private:
   using Snapshot = std::map<Key, Value>;
   const Snapshot& load();
-  void store(Snapshot next);
+  /// The pointer loaded (one step) and the snapshot it points to.
+  std::pair<std::uint64_t, const Snapshot*> load_versioned();
+  /// Publishes `next` (one step): a Store, or with cas_retry a
+  /// CompareAndSwap from `seen`, which fails if another writer published since.
+  bool publish(std::uint64_t seen, Snapshot next);
 
+  bool cas_retry_;
   harness::Atomic<std::uint64_t> current_;  ///< index into versions_: atomic.Value's pointer
   std::vector<std::shared_ptr<const Snapshot>> versions_;
 };

@@ -40,6 +40,12 @@ class LockedMap final : public ConcurrentMap {
   std::optional<Value> get_and_delete(Key key) override {
     return writing([&] { return map_.get_and_delete(key); });
   }
+  void update(Key key, const std::function<Value(Value)>& next) override {
+    writing([&] { map_.mapassign_update(key, next); });  // mu.Lock(); m[k]++; mu.Unlock()
+  }
+  void read_then_write(Key key, const std::function<Value(Value)>& next) override {
+    writing([&] { map_.mapassign(key, next(map_.mapaccess(key).value_or(0))); });  // mu.Lock(); m[k] /= x; …
+  }
   std::optional<std::string> check_invariants() override { return map_.check_invariants(); }
   std::vector<std::pair<Key, Value>> snapshot() const override { return map_.snapshot(); }
 

@@ -22,6 +22,10 @@ class ShardedMap final : public ConcurrentMap {
   void clear() override;
   std::pair<Value, bool> get_or_put(Key key, Value value) override { return shard(key).get_or_put(key, value); }
   std::optional<Value> get_and_delete(Key key) override { return shard(key).get_and_delete(key); }
+  void update(Key key, const std::function<Value(Value)>& next) override { shard(key).update(key, next); }
+  void read_then_write(Key key, const std::function<Value(Value)>& next) override {
+    shard(key).read_then_write(key, next);
+  }
   std::optional<std::string> check_invariants() override;
   std::vector<std::pair<Key, Value>> snapshot() const override;
 

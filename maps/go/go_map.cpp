@@ -8,11 +8,16 @@ namespace maps {
 
 using namespace goruntime;
 using harness::AccessKind;
+using harness::Operation;
+using harness::Touch;
 
 GoMap::GoMap(GoMapOptions options)
     : options_(std::move(options)),
       nil_(options_.nil),
       ref_("gomap", options_.name),
+      flags_ref_("gomap.flags", options_.name + ".flags"),
+      count_ref_("gomap.count", options_.name + ".count"),
+      header_ref_("gomap.header", options_.name + ".header"),
       fastrand_(0x6f72616e64ull ^ options_.hash_seed),
       heap_(options_.name) {
   h_.hash0 = options_.hash_seed;
@@ -26,19 +31,56 @@ GoMap::GoMap(GoMapOptions options)
 
 GoMap::~GoMap() = default;
 
-void GoMap::entry_point(std::string_view label, AccessKind access, bool writes) {
+Operation GoMap::whole(std::string_view label, AccessKind access) { return Operation{label, ref_.id(), access}; }
+
+Operation GoMap::part(std::string_view label, harness::ObjectId object, AccessKind access, Touch also0, Touch also1) {
+  return Operation{label, object, access, nullptr, {also0, also1}, ref_.id()};
+}
+
+void GoMap::register_words() {
+  (void)ref_.id();
+  (void)flags_ref_.id();
+  (void)count_ref_.id();
+  (void)header_ref_.id();
+}
+
+harness::ObjectId GoMap::part_object(harness::ObjectRef& part) {
+  if (options_.single_processor) return ref_.id();
+  register_words();
+  return part.id();
+}
+
+harness::ObjectId GoMap::bucket_object(bptr b) {
+  const harness::ObjectId whole = ref_.id();
+  // A nil dereference panics; the whole covers it.
+  if (b.nil() || options_.single_processor) return whole;
+  register_words();  // before any bucket, whichever argument is evaluated first
+  auto it = bucket_refs_.find({b.block, b.index});
+  if (it == bucket_refs_.end())
+    it = bucket_refs_
+             .try_emplace({b.block, b.index}, "gomap.bucket",
+                          fmt::format("{}.bucket[{}:{}]", options_.name, b.block, b.index))
+             .first;
+  return it->second.id();
+}
+
+void GoMap::entry_point(const Operation& operation, bool writes) {
   // An access kind covers everything the step does up to the next point. In
-  // single-processor mode that is the whole call, so a writer's entry writes.
-  if (writes && options_.single_processor) access = AccessKind::kRmw;
-  harness::point(label, ref_.id(), access);
+  // single-processor mode that is the whole call: the whole map, and a
+  // writer's entry writes.
+  if (options_.single_processor)
+    harness::point(whole(operation.label, writes ? AccessKind::kRmw : operation.access));
+  else
+    harness::point(operation);
 }
 
-void GoMap::step(std::string_view label, AccessKind access) {
-  if (!options_.single_processor) harness::point(label, ref_.id(), access);
+void GoMap::step(const Operation& operation) {
+  if (!options_.single_processor) harness::point(operation);
 }
 
-// The step after an allocation commits what was allocated: it writes.
-void GoMap::alloc_point(std::string_view label) { harness::point(label, ref_.id(), AccessKind::kRmw); }
+void GoMap::alloc_point(const Operation& operation) {
+  harness::point(options_.single_processor ? whole(operation.label, AccessKind::kRmw) : operation);
+}
 
 void GoMap::note_flags(std::string_view what, std::uint8_t flags) {
   if (harness::recording()) harness::note(fmt::format("{} flags={}", what, flags));
@@ -46,10 +88,12 @@ void GoMap::note_flags(std::string_view what, std::uint8_t flags) {
 
 // SET: h.flags ^= hashWriting, a plain load then a plain store.
 void GoMap::set_writing(std::string_view load_label, std::string_view store_label) {
-  step(load_label, AccessKind::kRead);
+  step(part(load_label, flags_object(), AccessKind::kRead));
   const std::uint8_t seen = h_.flags;
   note_flags("read", seen);
-  step(store_label, AccessKind::kWrite);
+  // The store, then (up to the next point) the reads of B, buckets and
+  // oldbuckets that pick the bucket, and of flags for oldbucketmask.
+  step(part(store_label, flags_object(), AccessKind::kWrite, Touch{header_object(), AccessKind::kRead}));
   h_.flags = seen ^ hashWriting;
   note_flags("wrote", h_.flags);
 }
@@ -57,13 +101,13 @@ void GoMap::set_writing(std::string_view load_label, std::string_view store_labe
 // RECHECK then CLEAR (h.flags &^= hashWriting, again load then store).
 void GoMap::recheck_and_clear_writing(std::string_view recheck_label, std::string_view load_label,
                                       std::string_view store_label) {
-  step(recheck_label, AccessKind::kRead);
+  step(part(recheck_label, flags_object(), AccessKind::kRead));
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) == 0) harness::fatal("concurrent map writes");
-  step(load_label, AccessKind::kRead);
+  step(part(load_label, flags_object(), AccessKind::kRead));
   const std::uint8_t seen = h_.flags;
   note_flags("read", seen);
-  step(store_label, AccessKind::kWrite);
+  step(part(store_label, flags_object(), AccessKind::kWrite));
   h_.flags = seen & static_cast<std::uint8_t>(~hashWriting);
   note_flags("wrote", h_.flags);
 }
@@ -81,7 +125,9 @@ goruntime::bptr GoMap::lookup_bucket(std::uint64_t hash) const {
 }
 
 std::optional<Value> GoMap::mapaccess(Key key) {
-  entry_point("mapaccess.check-writing", AccessKind::kRead, false);
+  // Reads count, flags, the header and, while growing, an old bucket that
+  // depends on B when the step runs: the whole map.
+  entry_point(whole("mapaccess.check-writing", AccessKind::kRead), false);
   if (harness::recording()) harness::note(fmt::format("m[{}]", key));
   if (nil_ || h_.count == 0) return std::nullopt;  // no check on this path
   note_flags("read", h_.flags);
@@ -91,7 +137,7 @@ std::optional<Value> GoMap::mapaccess(Key key) {
   ChainGuard guard(heap_, "mapaccess");
   for (bptr p = lookup_bucket(hash); !p.nil(); p = heap_.at(p, "mapaccess").overflow) {
     guard.hop();
-    step("mapaccess.probe", AccessKind::kRead);
+    step(part("mapaccess.probe", bucket_object(p), AccessKind::kRead));
     const bmap& b = heap_.at(p, "mapaccess");
     for (int i = 0; i < bucketCnt; ++i) {
       if (b.tophash[i] != top) {
@@ -107,13 +153,14 @@ std::optional<Value> GoMap::mapaccess(Key key) {
   return std::nullopt;
 }
 
-void GoMap::mapassign(Key key, Value value) {
+GoMap::ElemSlot GoMap::mapassign_slot(Key key, std::optional<Value> value) {
   if (nil_) {
-    entry_point("mapassign.nil", AccessKind::kNone, false);
+    entry_point(whole("mapassign.nil", AccessKind::kNone), false);
     harness::panic("assignment to entry in nil map");
   }
-  entry_point("mapassign.check-writing", AccessKind::kRead, true);
-  if (harness::recording()) harness::note(fmt::format("m[{}] = {}", key, value));
+  entry_point(part("mapassign.check-writing", flags_object(), AccessKind::kRead), true);  // and hash0
+  if (harness::recording())
+    harness::note(value ? fmt::format("m[{}] = {}", key, *value) : fmt::format("m[{}] op= (one mapassign)", key));
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map writes");
   const std::uint64_t hash = hash_key(key, h_.hash0);
@@ -122,7 +169,9 @@ void GoMap::mapassign(Key key, Value value) {
     // h.buckets = newobject(t.bucket): the first bucket of a map made
     // without a size hint is allocated here, with hashWriting set, and the
     // allocation can park this goroutine (even with GOMAXPROCS=1).
-    alloc_point("mapassign.newobject");
+    // Then B, buckets, oldbuckets (and flags, for oldbucketmask) are read.
+    alloc_point(part("mapassign.newobject", header_object(), AccessKind::kRmw,
+                     Touch{flags_object(), AccessKind::kRead}));
     h_.buckets = heap_.alloc(1);
   }
 
@@ -141,7 +190,8 @@ void GoMap::mapassign(Key key, Value value) {
       guard.hop();
       // Read-modify-write: the step that ends the probe may go on to chain a
       // preallocated overflow bucket or mark a same-size growth.
-      step("mapassign.probe", AccessKind::kRmw);
+      // The whole map: see the header comment.
+      step(whole("mapassign.probe", AccessKind::kRmw));
       const bmap& probed = heap_.at(b, "mapassign");
       bool stop = false;
       for (int i = 0; i < bucketCnt && !stop; ++i) {
@@ -168,10 +218,11 @@ void GoMap::mapassign(Key key, Value value) {
       continue;  // goto again: the table changed
     }
     if (insertb.nil()) {  // every slot is full: chain a new bucket
-      insertb = newoverflow(b);
+      insertb = newoverflow(b, false);
       inserti = 0;
     }
-    step("mapassign.insert", AccessKind::kWrite);
+    step(part("mapassign.insert", bucket_object(insertb), AccessKind::kWrite,
+              Touch{count_object(), AccessKind::kRmw}));
     bmap& inserted = heap_.at(insertb, "mapassign");
     inserted.keys[inserti] = key;
     inserted.tophash[inserti] = top;
@@ -183,15 +234,36 @@ void GoMap::mapassign(Key key, Value value) {
   }
   recheck_and_clear_writing("mapassign.recheck-writing", "mapassign.clear-writing.load",
                             "mapassign.clear-writing.store");
+  return ElemSlot{elem_bucket, elem_index};
+}
+
+void GoMap::mapassign(Key key, Value value) {
+  const ElemSlot slot = mapassign_slot(key, value);
   // Compiled code stores the value through the returned pointer, after the
   // writing flag is already clear.
-  step("mapassign.store-elem", AccessKind::kWrite);
-  heap_.at(elem_bucket, "mapassign").elems[elem_index] = value;
+  step(part("mapassign.store-elem", bucket_object(slot.bucket), AccessKind::kWrite));
+  heap_.at(slot.bucket, "mapassign").elems[slot.index] = value;
+  if (harness::recording()) harness::note(fmt::format("m[{}] = {}", key, value));
+}
+
+void GoMap::mapassign_update(Key key, const std::function<Value(Value)>& next) {
+  const ElemSlot slot = mapassign_slot(key, std::nullopt);
+  // `*p = *p op x` through the returned pointer: a plain load, then a plain
+  // store (even amd64's one-instruction INCQ without LOCK reads and writes
+  // separately), both after hashWriting is clear.
+  step(part("mapassign.load-elem", bucket_object(slot.bucket), AccessKind::kRead));
+  const Value old = heap_.at(slot.bucket, "mapassign").elems[slot.index];
+  if (harness::recording()) harness::note(fmt::format("read m[{}] = {}", key, old));
+  const Value value = next(old);
+  step(part("mapassign.store-elem", bucket_object(slot.bucket), AccessKind::kWrite));
+  heap_.at(slot.bucket, "mapassign").elems[slot.index] = value;
   if (harness::recording()) harness::note(fmt::format("m[{}] = {}", key, value));
 }
 
 void GoMap::mapdelete(Key key) {
-  entry_point("mapdelete.check-writing", AccessKind::kRead, true);
+  entry_point(part("mapdelete.check-writing", count_object(), AccessKind::kRead,
+                   Touch{flags_object(), AccessKind::kRead}),
+              true);
   if (harness::recording()) harness::note(fmt::format("delete(m, {})", key));
   if (nil_ || h_.count == 0) return;  // a no-op, and no check on this path
   note_flags("read", h_.flags);
@@ -207,7 +279,7 @@ void GoMap::mapdelete(Key key) {
   ChainGuard guard(heap_, "mapdelete");
   for (bptr p = borig; !p.nil() && !done; p = heap_.at(p, "mapdelete").overflow) {
     guard.hop();
-    step("mapdelete.probe", AccessKind::kRead);
+    step(part("mapdelete.probe", bucket_object(p), AccessKind::kRead));
     for (int i = 0; i < bucketCnt; ++i) {
       const bmap& b = heap_.at(p, "mapdelete");
       if (b.tophash[i] != top) {
@@ -218,7 +290,8 @@ void GoMap::mapdelete(Key key) {
         continue;
       }
       if (b.keys[i] != key) continue;
-      step("mapdelete.remove", AccessKind::kWrite);
+      // The whole map: see the header comment.
+      step(whole("mapdelete.remove", AccessKind::kWrite));
       bmap& removed = heap_.at(p, "mapdelete");
       removed.keys[i] = 0;
       removed.elems[i] = 0;
@@ -257,12 +330,14 @@ void GoMap::mapdelete(Key key) {
 }
 
 void GoMap::mapclear() {
-  entry_point("mapclear.check-writing", AccessKind::kRead, true);
+  entry_point(part("mapclear.check-writing", count_object(), AccessKind::kRead,
+                   Touch{flags_object(), AccessKind::kRead}),
+              true);
   if (nil_ || h_.count == 0) return;
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map writes");
   set_writing("mapclear.set-writing.load", "mapclear.set-writing.store");
-  step("mapclear.zero", AccessKind::kWrite);
+  step(whole("mapclear.zero", AccessKind::kWrite));
   h_.flags &= static_cast<std::uint8_t>(~sameSizeGrow);
   h_.oldbuckets = nilBucket;
   h_.nevacuate = 0;
@@ -280,7 +355,7 @@ void GoMap::mapclear() {
 
 std::int64_t GoMap::maplen() {
   // Compiled inline as "nil ? 0 : load count": never checked, never fatal.
-  entry_point("maplen", AccessKind::kRead, false);
+  entry_point(part("maplen", count_object(), AccessKind::kRead), false);
   return nil_ ? 0 : h_.count;
 }
 

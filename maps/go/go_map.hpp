@@ -32,6 +32,37 @@
 //   points are the only points, which is how real Go still dies with
 //   "concurrent map writes" there.
 //
+// Objects (what partial-order reduction sees; harness/operation.hpp). The
+// map is a whole object ("m") with parts: its flags word ("m.flags"), its
+// count ("m.count"), the bucket-array header ("m.header": B, buckets,
+// oldbuckets, nevacuate, noverflow, extra.nextOverflow and the model's
+// fastrand state) and each bucket, main or overflow ("m.bucket[A:I]",
+// bucket I of the map's A-th allocation, numbered in allocation order, so
+// names never depend on addresses; ids are handed out in order of first use
+// within the execution, as for every object). A step names every part it may
+// touch up to its next point, each with its own access kind, so a step on
+// the flags commutes with a step on a bucket, and two probes of different
+// buckets commute; two steps that may touch one word, one of them writing,
+// still conflict. hash0 has no part of its own: only whole-map steps write
+// it, and every step that reads it names a part of the map.
+// A step's objects are fixed when it is announced, before other goroutines
+// run, so they must cover what the step may touch in *any* state it may run
+// in, given only what the goroutine computed before the point (the bucket it
+// probes, the slot it fills). A step whose footprint depends on shared state
+// in a way not known then, or is larger than three parts, names the whole
+// map (which conflicts with every step on any part):
+// - mapaccess's entry (it reads an old bucket while a growth is under way,
+//   which one depends on B then); mapiternext (it walks buckets until it
+//   finds an entry);
+// - mapassign's probe (once the key is not found it may start a growth or
+//   take a bucket from the preallocated overflow pool);
+// - mapdelete's remove (it walks the chain back to mark emptyRest, and may
+//   re-seed hash0); mapclear's zeroing; every evacuation step;
+// - every step under single_processor (a step is then the whole call), and
+//   assignment to a nil map.
+// Steps are not split to make them finer: the points are where they were,
+// so dfs explores exactly the schedules it did.
+//
 // Memory: every bucket lives in the map's checked Heap (heap.hpp) for the
 // whole execution, addressed by handles, as Go's GC keeps a stale array alive.
 // Each field of h is read where Go reads it (hashGrow reads B for the new
@@ -56,6 +87,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,6 +118,12 @@ class GoMap final : public ConcurrentMap {
   // ---- Go's runtime operations ----
   std::optional<Value> mapaccess(Key key);  ///< mapaccess2: v, ok := m[k]
   void mapassign(Key key, Value value);     ///< m[k] = v
+  /// m[k]++ and m[k] op= x as Go compiles them (reference §5.2): one
+  /// mapassign, then, after it cleared hashWriting, a load
+  /// ("mapassign.load-elem") and a store ("mapassign.store-elem") of
+  /// next(old) through the returned pointer: unsynchronised steps a racing
+  /// goroutine can come between, losing an increment that no check sees.
+  void mapassign_update(Key key, const std::function<Value(Value)>& next);
   void mapdelete(Key key);                  ///< delete(m, k)
   void mapclear();                          ///< for k := range m { delete(m, k) }
   std::int64_t maplen();                    ///< len(m)
@@ -94,6 +132,7 @@ class GoMap final : public ConcurrentMap {
   // ---- ConcurrentMap ----
   std::optional<Value> get(Key key) override { return mapaccess(key); }
   void put(Key key, Value value) override { mapassign(key, value); }
+  void update(Key key, const std::function<Value(Value)>& next) override { mapassign_update(key, next); }
   void erase(Key key) override { mapdelete(key); }
   std::int64_t len() override { return maplen(); }
   void range(const std::function<bool(Key, Value)>& visit) override { maprange(visit); }
@@ -110,17 +149,48 @@ class GoMap final : public ConcurrentMap {
  private:
   struct hiter;
 
+  // Objects (see the header comment). `part` and `touch` name a part of
+  // the map; `whole` the map itself.
+  harness::Operation whole(std::string_view label, harness::AccessKind access);
+  harness::Operation part(std::string_view label, harness::ObjectId object, harness::AccessKind access,
+                          harness::Touch also0 = {}, harness::Touch also1 = {});
+  harness::ObjectId flags_object() { return part_object(flags_ref_); }
+  harness::ObjectId count_object() { return part_object(count_ref_); }
+  harness::ObjectId header_object() { return part_object(header_ref_); }
+  harness::ObjectId bucket_object(goruntime::bptr b);
+  /// The whole is registered before its parts (it reads "object 0 = m" in
+  /// a one-map trace); under single_processor every step names the whole,
+  /// and no part is registered at all.
+  harness::ObjectId part_object(harness::ObjectRef& part);
+  /// Registers the map and its three words (flags, count, header) with the
+  /// execution, in that order, if they are not yet: objects are numbered in
+  /// traces by registration, and one step's objects are computed in one
+  /// argument list, whose evaluation order C++ leaves to the compiler.
+  void register_words();
+
   // Points (see the header comment).
   /// `writes`: the call goes on to write the map (matters with single_processor).
-  void entry_point(std::string_view label, harness::AccessKind access, bool writes);
-  void step(std::string_view label, harness::AccessKind access);
-  void alloc_point(std::string_view label);
+  void entry_point(const harness::Operation& operation, bool writes);
+  /// A point of the multi-processor model only (none under single_processor).
+  void step(const harness::Operation& operation);
+  /// Under single_processor the step goes on to the end of the call: it
+  /// names the whole map.
+  void alloc_point(const harness::Operation& operation);
   void note_flags(std::string_view what, std::uint8_t flags);
 
   // The write protocol around hashWriting.
   void set_writing(std::string_view load_label, std::string_view store_label);
   void recheck_and_clear_writing(std::string_view recheck_label, std::string_view load_label,
                                  std::string_view store_label);
+
+  /// Where mapassign's returned pointer points: the elem slot.
+  struct ElemSlot {
+    goruntime::bptr bucket;
+    int index = 0;
+  };
+  /// mapassign up to its return (the elem's address); `value` only for the
+  /// timeline's note (nullopt: an update, whose value is not known yet).
+  ElemSlot mapassign_slot(Key key, std::optional<Value> value);
 
   // Lookups.
   goruntime::bptr lookup_bucket(std::uint64_t hash) const;
@@ -131,7 +201,9 @@ class GoMap final : public ConcurrentMap {
   /// returns the array and the first preallocated overflow bucket. With
   /// `dirty` (an allocation of the same size), zeroes and reuses it.
   std::pair<goruntime::bptr, goruntime::bptr> makeBucketArray(std::uint8_t b, goruntime::bptr dirty = {});
-  goruntime::bptr newoverflow(goruntime::bptr b);
+  /// `in_evacuate`: the caller goes on moving entries after it (the step
+  /// names the whole map).
+  goruntime::bptr newoverflow(goruntime::bptr b, bool in_evacuate);
   void incrnoverflow();
   void hashGrow();
   void growWork(std::uint64_t bucket);
@@ -151,7 +223,11 @@ class GoMap final : public ConcurrentMap {
   GoMapOptions options_;
   bool nil_;
   goruntime::hmap h_;
-  harness::ObjectRef ref_;
+  harness::ObjectRef ref_;  ///< the whole map
+  harness::ObjectRef flags_ref_;
+  harness::ObjectRef count_ref_;
+  harness::ObjectRef header_ref_;
+  std::map<std::pair<std::uint32_t, std::uint64_t>, harness::ObjectRef> bucket_refs_;  ///< by (allocation, index)
   harness::Rng fastrand_;
   goruntime::Heap heap_;  ///< every bucket the map allocates, alive until the map is destroyed
 };

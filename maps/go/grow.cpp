@@ -10,6 +10,7 @@ namespace maps {
 
 using namespace goruntime;
 using harness::AccessKind;
+using harness::Touch;
 
 std::pair<bptr, bptr> GoMap::makeBucketArray(std::uint8_t b, bptr dirty) {
   const std::uint64_t base = bucketShift(b);
@@ -45,7 +46,7 @@ void GoMap::incrnoverflow() {
   if ((static_cast<std::uint32_t>(fastrand_.next()) & mask) == 0) ++h_.noverflow;
 }
 
-bptr GoMap::newoverflow(bptr b) {
+bptr GoMap::newoverflow(bptr b, bool in_evacuate) {
   bptr ovf;
   if (!h_.nextOverflow.nil()) {
     ovf = h_.nextOverflow;
@@ -58,7 +59,11 @@ bptr GoMap::newoverflow(bptr b) {
     }
   } else {
     // A real allocation: may start a GC cycle and park this goroutine.
-    alloc_point("newoverflow.alloc");
+    // Then noverflow (and fastrand) and b.overflow are written; mapassign's
+    // next point follows, while evacuate goes on moving entries.
+    alloc_point(in_evacuate ? whole("newoverflow.alloc", AccessKind::kRmw)
+                            : part("newoverflow.alloc", header_object(), AccessKind::kRmw,
+                                   Touch{bucket_object(b), AccessKind::kWrite}));
     ovf = heap_.alloc(1);
   }
   incrnoverflow();
@@ -76,7 +81,10 @@ void GoMap::hashGrow() {
   // makeBucketArray(t, h.B+bigger, nil): B is read for the argument, then
   // the allocation can start a GC cycle and park us with hashWriting set.
   const auto newB = static_cast<std::uint8_t>(h_.B + bigger);
-  alloc_point("hashGrow.makeBucketArray");
+  // Then the commit writes the header and flags, and mapassign's `goto
+  // again` reads them up to evacuate's point.
+  alloc_point(part("hashGrow.makeBucketArray", header_object(), AccessKind::kRmw,
+                   Touch{flags_object(), AccessKind::kRmw}));
   auto [newbuckets, nextOverflow] = makeBucketArray(newB);
   std::uint8_t flags = h_.flags & static_cast<std::uint8_t>(~(iterator | oldIterator));
   if ((h_.flags & iterator) != 0) flags |= oldIterator;
@@ -112,7 +120,7 @@ void GoMap::growWork(std::uint64_t bucket) {
 // second then meets the first one's evacuation marks and throws "bad map
 // state", as Go 1.19 does.
 void GoMap::evacuate(std::uint64_t oldbucket) {
-  step("evacuate", AccessKind::kRmw);
+  step(whole("evacuate", AccessKind::kRmw));
   bptr b = h_.oldbuckets.plus(oldbucket);  // nil if another writer finished the growth
   const std::uint64_t newbit = noldbuckets();
   const bool done = evacuated(heap_.at(b, "evacuate"));
@@ -128,7 +136,7 @@ void GoMap::evacuate(std::uint64_t oldbucket) {
     ChainGuard guard(heap_, "evacuate");
     for (; !b.nil(); b = heap_.at(b, "evacuate").overflow) {
       guard.hop();
-      step("evacuate.bucket", AccessKind::kRmw);
+      step(whole("evacuate.bucket", AccessKind::kRmw));
       bmap& old = heap_.at(b, "evacuate");
       int moved = 0;
       for (int i = 0; i < bucketCnt; ++i) {
@@ -143,7 +151,7 @@ void GoMap::evacuate(std::uint64_t oldbucket) {
         old.tophash[i] = static_cast<std::uint8_t>(evacuatedX + useY);  // the durable evacuation record
         Destination& dst = xy[useY];
         if (dst.i == bucketCnt) {
-          dst.b = newoverflow(dst.b);
+          dst.b = newoverflow(dst.b, true);
           dst.i = 0;
         }
         bmap& to = heap_.at(dst.b, "evacuate");

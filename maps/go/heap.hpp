@@ -19,6 +19,7 @@
 //   into any outcome or trace.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -43,6 +44,12 @@ class Heap {
   void zero(bptr b, std::uint64_t n, std::string_view what);
   /// Buckets in the allocation `b` points into; 0 for nil.
   std::uint64_t allocation_size(bptr b) const;
+  /// Buckets from `b` to the end of its allocation (0 for nil or past it):
+  /// how many a bucket array starting at `b` can hold.
+  std::uint64_t buckets_from(bptr b) const {
+    const std::uint64_t size = allocation_size(b);
+    return size - std::min<std::uint64_t>(b.index, size);
+  }
   /// Buckets allocated so far over all allocations: no overflow chain that
   /// visits each bucket once can be longer.
   std::uint64_t total_buckets() const { return total_; }

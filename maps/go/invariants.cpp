@@ -48,13 +48,12 @@ std::vector<Slot> live_slots(const Heap& heap, bptr p) {
 std::optional<std::string> GoMap::check_shape() const {
   // Racing growths can leave B, the arrays and nevacuate out of step; say so
   // before walking them (every walk below stays inside the allocations).
-  const std::uint64_t have = heap_.allocation_size(h_.buckets) - std::min(h_.buckets.index, heap_.allocation_size(h_.buckets));
+  const std::uint64_t have = heap_.buckets_from(h_.buckets);
   if (bucketShift(h_.B) > have)
     return fmt::format("map '{}': B={} needs {} buckets but its bucket array holds {}", options_.name, h_.B,
                        bucketShift(h_.B), have);
   if (growing()) {
-    const std::uint64_t old = heap_.allocation_size(h_.oldbuckets) -
-                              std::min(h_.oldbuckets.index, heap_.allocation_size(h_.oldbuckets));
+    const std::uint64_t old = heap_.buckets_from(h_.oldbuckets);
     if (noldbuckets() > old)
       return fmt::format("map '{}': a growth from {} old buckets, but the old array holds {}", options_.name,
                          noldbuckets(), old);

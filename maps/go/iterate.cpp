@@ -11,6 +11,7 @@ namespace maps {
 
 using namespace goruntime;
 using harness::AccessKind;
+using harness::Touch;
 
 namespace {
 constexpr std::uint64_t noCheck = ~std::uint64_t{0};
@@ -50,7 +51,11 @@ std::optional<std::pair<Key, Value>> GoMap::mapaccessK(Key key) const {
 }
 
 bool GoMap::mapiterinit(hiter& it) {
-  entry_point("mapiterinit", AccessKind::kRead, true);
+  // Reads count, B, buckets and flags (the data choice between them is no
+  // step).
+  entry_point(part("mapiterinit", count_object(), AccessKind::kRead, Touch{header_object(), AccessKind::kRead},
+                   Touch{flags_object(), AccessKind::kRead}),
+              true);
   if (nil_ || h_.count == 0) return false;  // nothing to iterate, and no check
   it.B = h_.B;
   it.buckets = h_.buckets;
@@ -64,7 +69,7 @@ bool GoMap::mapiterinit(hiter& it) {
     harness::note(fmt::format("start at bucket {}, offset {}", it.startBucket, it.offset));
   // The one atomic access to flags: mark that an iterator may be running.
   if ((h_.flags & (iterator | oldIterator)) != (iterator | oldIterator)) {
-    step("mapiterinit.set-iterator", AccessKind::kRmw);
+    step(part("mapiterinit.set-iterator", flags_object(), AccessKind::kRmw));
     h_.flags |= iterator | oldIterator;
   }
   return mapiternext(it);
@@ -72,7 +77,8 @@ bool GoMap::mapiterinit(hiter& it) {
 
 bool GoMap::mapiternext(hiter& it) {
   // Each mapiternext is a runtime call of its own: an entry point.
-  entry_point("mapiternext.check-writing", AccessKind::kRead, false);
+  // Walks buckets until it finds an entry: the whole map.
+  entry_point(whole("mapiternext.check-writing", AccessKind::kRead), false);
   note_flags("read", h_.flags);
   if ((h_.flags & hashWriting) != 0) harness::fatal("concurrent map iteration and map write");
   std::uint64_t bucket = it.bucket;

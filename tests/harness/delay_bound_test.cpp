@@ -40,7 +40,7 @@ namespace {
 
 Report explore_delay(const Program& program, std::uint32_t bound, ExploreSettings settings = {}) {
   StackPool stacks;
-  DelayBoundStrategy strategy(DelayBoundSettings{bound, UINT64_MAX, {}});
+  DelayBoundStrategy strategy(DelayBoundSettings{bound, UINT64_MAX});
   return explore(program, strategy, stacks, settings);
 }
 
@@ -325,7 +325,7 @@ TEST_CASE("delay bounding runs its executions in increasing order key, the same 
   CHECK(std::is_sorted(keys.begin(), keys.end()));
   CHECK(std::adjacent_find(keys.begin(), keys.end()) == keys.end());
   CHECK(keys == keys_of());
-  const Provenance provenance = DelayBoundStrategy(DelayBoundSettings{3, UINT64_MAX, {}}).provenance();
+  const Provenance provenance = DelayBoundStrategy(DelayBoundSettings{3, UINT64_MAX}).provenance();
   CHECK(provenance == Provenance{{"strategy", "delay"}, {"delay-bound", "3"}});
 }
 
@@ -334,16 +334,15 @@ TEST_CASE("delay-bounded shards and threads cover the space exactly once", "[del
   constexpr std::uint32_t kBound = 3;
   const Report whole = explore_delay(program, kBound);
   auto make = [](std::uint64_t cap) -> StrategyFactory {
-    return [cap](Shard shard) {
-      return std::make_unique<DelayBoundStrategy>(DelayBoundSettings{kBound, cap, shard});
-    };
+    return [cap] { return std::make_unique<DelayBoundStrategy>(DelayBoundSettings{kBound, cap}); };
   };
   for (std::uint32_t count : {2u, 3u, 7u}) {
     std::vector<Report> parts;
     for (std::uint32_t k = 0; k < count; ++k) {
       StackPool stacks;
-      std::unique_ptr<Strategy> strategy = make(UINT64_MAX)(Shard{k, count});
-      parts.push_back(explore(program, *strategy, stacks, ExploreSettings{}));
+      std::unique_ptr<Strategy> strategy = make(UINT64_MAX)();
+      ShardedStrategy part(*strategy, Shard{k, count});
+      parts.push_back(explore(program, part, stacks, ExploreSettings{}));
     }
     const Report merged = merge_reports(std::move(parts));
     INFO(count << " shards");

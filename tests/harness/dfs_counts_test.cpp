@@ -107,7 +107,7 @@ TEST_CASE("dfs enumerates data choices like scheduling choices", "[dfs]") {
 
 TEST_CASE("dfs stops at its execution cap and says the space was not exhausted", "[dfs]") {
   StackPool stacks;
-  DfsStrategy dfs(DfsSettings{std::nullopt, 5, {}});
+  DfsStrategy dfs(DfsSettings{std::nullopt, 5});
   const Report report = explore(examples::independent_points(2, 3), dfs, stacks, ExploreSettings{});
   CHECK(report.executions == 5);
   CHECK_FALSE(report.exhausted);

@@ -189,7 +189,7 @@ struct Comparison {
 Comparison compare(const Spec& spec, std::optional<std::uint32_t> bound) {
   const Program program = make_program(spec);
   StackPool stacks;
-  DfsStrategy dfs(DfsSettings{bound, UINT64_MAX, {}});
+  DfsStrategy dfs(DfsSettings{bound, UINT64_MAX});
   const Report full = explore(program, dfs, stacks, ExploreSettings{});
   DporStrategy dpor(DporSettings{bound, UINT64_MAX});
   const Report reduced = explore(program, dpor, stacks, ExploreSettings{});

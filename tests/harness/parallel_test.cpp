@@ -32,8 +32,9 @@ Report sharded(const Program& program, const StrategyFactory& make, std::uint32_
   std::vector<Report> parts;
   for (std::uint32_t k = 0; k < count; ++k) {
     StackPool stacks;
-    std::unique_ptr<Strategy> strategy = make(Shard{k, count});
-    parts.push_back(explore(program, *strategy, stacks, ExploreSettings{}));
+    std::unique_ptr<Strategy> strategy = make();
+    ShardedStrategy part(*strategy, Shard{k, count});
+    parts.push_back(explore(program, part, stacks, ExploreSettings{}));
   }
   return merge_reports(std::move(parts));
 }
@@ -53,9 +54,7 @@ Program with_data_choices() {
 }  // namespace
 
 TEST_CASE("dfs shards together are exactly the unsharded space", "[parallel]") {
-  const StrategyFactory dfs = [](Shard shard) {
-    return std::make_unique<DfsStrategy>(DfsSettings{std::nullopt, UINT64_MAX, shard});
-  };
+  const StrategyFactory dfs = [] { return std::make_unique<DfsStrategy>(); };
   for (const Program& program : {examples::lost_update(3, false), with_data_choices()}) {
     StackPool stacks;
     DfsStrategy whole;
@@ -73,7 +72,7 @@ TEST_CASE("dfs shards together are exactly the unsharded space", "[parallel]") {
 
 TEST_CASE("random shards together are exactly the unsharded run", "[parallel]") {
   const Program program = examples::lost_update(2, false);
-  const StrategyFactory random = [](Shard shard) { return std::make_unique<RandomWalkStrategy>(9, 500, shard); };
+  const StrategyFactory random = [] { return std::make_unique<RandomWalkStrategy>(9, 500); };
   StackPool stacks;
   RandomWalkStrategy whole(9, 500);
   const Report unsharded = explore(program, whole, stacks, ExploreSettings{});
@@ -86,7 +85,7 @@ TEST_CASE("random shards together are exactly the unsharded run", "[parallel]") 
 TEST_CASE("pct shards together are exactly the unsharded run", "[parallel]") {
   // Every shard runs pct's calibration executions, so all use the same k.
   const Program program = examples::lost_update(3, false);
-  const StrategyFactory pct = [](Shard shard) { return std::make_unique<PctStrategy>(5, 400, 3, shard); };
+  const StrategyFactory pct = [] { return std::make_unique<PctStrategy>(5, 400, 3); };
   StackPool stacks;
   PctStrategy whole(5, 400, 3);
   const Report unsharded = explore(program, whole, stacks, ExploreSettings{});
@@ -100,9 +99,7 @@ TEST_CASE("pct shards together are exactly the unsharded run", "[parallel]") {
 
 TEST_CASE("the report is the same on any number of threads", "[parallel]") {
   const Program program = examples::lost_update(3, false);
-  const StrategyFactory dfs = [](Shard shard) {
-    return std::make_unique<DfsStrategy>(DfsSettings{std::nullopt, UINT64_MAX, shard});
-  };
+  const StrategyFactory dfs = [] { return std::make_unique<DfsStrategy>(); };
   const std::string one = summary(explore_parallel(program, dfs, Shard{}, 1, ExploreSettings{}));
   for (std::uint32_t threads : {2u, 3u, 4u}) {
     INFO(threads << " threads");
@@ -123,9 +120,7 @@ TEST_CASE("capped dfs reports the first executions in dfs order on any number of
   StackPool stacks;
   const std::uint64_t space = explore(program, everything, stacks, ExploreSettings{}).executions;
   for (std::uint64_t cap : {1u, 7u, 100u, 923u, 924u, 925u, 100000u}) {
-    const StrategyFactory dfs = [cap](Shard shard) {
-      return std::make_unique<DfsStrategy>(DfsSettings{std::nullopt, cap, shard});
-    };
+    const StrategyFactory dfs = [cap] { return std::make_unique<DfsStrategy>(DfsSettings{std::nullopt, cap}); };
     const Report one = explore_parallel_capped(program, dfs, Shard{}, 1, cap, ExploreSettings{});
     CHECK(one.executions == std::min(cap, space));
     CHECK(one.exhausted == (cap >= space));

@@ -11,6 +11,7 @@
 #include "harness/explore.hpp"
 #include "harness/strategy/dfs.hpp"
 #include "harness/strategy/dpor.hpp"
+#include "harness/strategy/sharded.hpp"
 
 using namespace harness;
 
@@ -123,8 +124,9 @@ TEST_CASE("a stop from a strategy has its kind: redundant runs are pruned, other
   StackPool stacks;
   // Shard 1 of 2: the executions of shard 0 end as kOtherShard and are not
   // counted; the two shards add up to the whole space.
-  DfsStrategy first(DfsSettings{std::nullopt, UINT64_MAX, Shard{0, 2, 0, 1}});
-  DfsStrategy second(DfsSettings{std::nullopt, UINT64_MAX, Shard{1, 2, 0, 1}});
+  DfsStrategy first_tree, second_tree;
+  ShardedStrategy first(first_tree, Shard{0, 2, 0, 1});
+  ShardedStrategy second(second_tree, Shard{1, 2, 0, 1});
   DfsStrategy whole;
   const Report a = explore(program, first, stacks, ExploreSettings{});
   const Report b = explore(program, second, stacks, ExploreSettings{});

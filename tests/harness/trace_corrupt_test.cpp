@@ -76,8 +76,11 @@ TEST_CASE("a truncated trace says it is truncated", "[trace][corrupt]") {
 TEST_CASE("specific damage gets a specific message", "[trace][corrupt]") {
   const std::string text = sample_trace_text();
   CHECK_THAT(parse_error("hello\n"), Contains("t.trace:1:1: not an interleave trace"));
-  CHECK_THAT(parse_error(replace_line("\n" + text, "interleave-trace", "interleave-trace 2").substr(1)),
-             Contains("t.trace:1:18: trace format version 2 is not supported: this build reads version 1"));
+  CHECK_THAT(parse_error(replace_line("\n" + text, "interleave-trace", "interleave-trace 3").substr(1)),
+             Contains("t.trace:1:18: trace format version 3 is not supported: this build reads versions 1 to 2"));
+  CHECK_THAT(parse_error(replace_line(text, "expect", "expect maybe")),
+             Contains("t.trace:3:8: expected 'reproduces' or 'fixed', found 'maybe'"));
+  CHECK_THAT(parse_error(replace_line(text, "expect", "")), Contains("t.trace:3:1: expected 'expect reproduces|fixed'"));
   CHECK_THAT(parse_error(replace_line(text, "fibers", "fibers two")),
              Contains("expected a count (a whole number), found 'two'"));
   CHECK_THAT(parse_error(replace_line(text, "step 0 ", "step 0 fiber=0 op=x object=0 access=peek runnable={0,1}")),

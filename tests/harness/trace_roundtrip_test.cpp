@@ -100,3 +100,25 @@ TEST_CASE("a trace for another program is refused", "[trace]") {
   CHECK(replay.trace.outcome.kind == OutcomeKind::kDivergence);
   CHECK_THAT(replay.trace.outcome.message, Contains("recorded for program 'lost-update-2'"));
 }
+
+TEST_CASE("a trace kept as fixed says so in its header, and version 1 traces are still read", "[trace]") {
+  Trace trace = first_failing_trace(examples::lost_update(2, false), 42);
+  const std::string reproduces = write_trace(trace);
+  CHECK_THAT(reproduces, Contains("program \"lost-update-2\"\nexpect reproduces\n"));
+  trace.expect = TraceExpectation::kFixed;
+  const std::string fixed = write_trace(trace);
+  CHECK_THAT(fixed, Contains("program \"lost-update-2\"\nexpect fixed\n"));
+  CHECK(parse_trace(fixed, "memory").expect == TraceExpectation::kFixed);
+  CHECK(fixed.size() == reproduces.size() - std::string("reproduces").size() + std::string("fixed").size());
+
+  // Version 1: no expect line. It reads as a trace that must reproduce; it
+  // is written in the current version.
+  std::string old = reproduces;
+  old.replace(0, std::string("interleave-trace 2").size(), "interleave-trace 1");
+  old.erase(old.find("expect reproduces\n"), std::string("expect reproduces\n").size());
+  const Trace parsed = parse_trace(old, "old.trace");
+  CHECK(parsed.format_version == 1);
+  CHECK(parsed.expect == TraceExpectation::kReproduces);
+  CHECK(write_trace(parsed) == reproduces);
+  CHECK(parse_trace(reproduces, "new.trace").format_version == 2);
+}

@@ -10,7 +10,7 @@ namespace harness::testing {
 
 Report explore_dfs(const Program& program, std::optional<std::uint32_t> preemption_bound) {
   StackPool stacks;
-  DfsStrategy dfs(DfsSettings{preemption_bound, UINT64_MAX, {}});
+  DfsStrategy dfs(DfsSettings{preemption_bound, UINT64_MAX});
   return explore(program, dfs, stacks, ExploreSettings{});
 }
 

@@ -388,31 +388,31 @@ std::vector<Case> make_cases() {
   // ---- trace fields ----
   add(trace_case("trace-max-steps-not-a-number", edit_line("provenance max-steps", "provenance max-steps \"abc\""),
                  {"replay", kTrace}, 2,
-                 R"(^interleave: t/race\.fatal\.trace:5:22: provenance max-steps: expected a whole number of at least 1, found 'abc'\n$)"));
+                 R"(^interleave: t/race\.fatal\.trace:6:22: provenance max-steps: expected a whole number of at least 1, found 'abc'\n$)"));
   add(trace_case("trace-max-steps-zero", edit_line("provenance max-steps", "provenance max-steps \"0\""),
-                 {"replay", kTrace}, 2, R"(^interleave: t/race\.fatal\.trace:5:22: provenance max-steps: expected)"));
+                 {"replay", kTrace}, 2, R"(^interleave: t/race\.fatal\.trace:6:22: provenance max-steps: expected)"));
   add(trace_case("trace-max-steps-beyond-64-bits",
                  edit_line("provenance max-steps", "provenance max-steps \"99999999999999999999999\""),
-                 {"replay", kTrace}, 2, R"(^interleave: t/race\.fatal\.trace:5:22: provenance max-steps: expected)"));
+                 {"replay", kTrace}, 2, R"(^interleave: t/race\.fatal\.trace:6:22: provenance max-steps: expected)"));
   add(trace_case("trace-max-steps-beyond-the-limit",
                  edit_line("provenance max-steps", "provenance max-steps \"2000000\""), {"replay", kTrace}, 2,
-                 R"(^interleave: t/race\.fatal\.trace:5:22: expected max-steps from 1 to 1000000, found '2000000'\n$)"));
+                 R"(^interleave: t/race\.fatal\.trace:6:22: expected max-steps from 1 to 1000000, found '2000000'\n$)"));
   add(trace_case("trace-seed-not-a-number", insert_after("provenance strategy", "provenance seed \"x1\""),
                  {"replay", kTrace}, 2,
-                 R"(^interleave: t/race\.fatal\.trace:4:17: provenance seed: expected a whole number, found 'x1'\n$)"));
+                 R"(^interleave: t/race\.fatal\.trace:5:17: provenance seed: expected a whole number, found 'x1'\n$)"));
   add(trace_case("trace-scenario-hash-malformed",
                  edit_line("provenance scenario-hash", "provenance scenario-hash \"zz\""), {"replay", kTrace}, 2,
-                 R"(^interleave: t/race\.fatal\.trace:7:26: provenance scenario-hash: expected 16 lowercase hexadecimal digits)"));
+                 R"(^interleave: t/race\.fatal\.trace:8:26: provenance scenario-hash: expected 16 lowercase hexadecimal digits)"));
   add(trace_case("trace-provenance-twice", insert_after("provenance max-steps", "provenance max-steps \"10\""),
                  {"replay", kTrace}, 2,
-                 R"(^interleave: t/race\.fatal\.trace:6:12: provenance 'max-steps' is given twice \(also on line 5\)\n$)"));
+                 R"(^interleave: t/race\.fatal\.trace:7:12: provenance 'max-steps' is given twice \(also on line 6\)\n$)"));
   add(trace_case("trace-scenario-path-with-nul",
                  edit_line("provenance scenario ", "provenance scenario \"../race.toml\\x00.trace\""),
                  {"replay", kTrace}, 2,
-                 R"(^interleave: t/race\.fatal\.trace:6:21: provenance scenario: expected the scenario file's path \(not empty, no control characters\), found '\.\./race\.toml\\x00\.trace'\n$)"));
+                 R"(^interleave: t/race\.fatal\.trace:7:21: provenance scenario: expected the scenario file's path \(not empty, no control characters\), found '\.\./race\.toml\\x00\.trace'\n$)"));
   add(trace_case("trace-unknown-escape-shows-the-character", edit_line("fiber 0", "fiber 0 \"w\\é1\""),
                  {"show", kTrace}, 2,
-                 R"(^interleave: t/race\.fatal\.trace:9:11: unknown escape '\\é' in a string)"));
+                 R"(^interleave: t/race\.fatal\.trace:10:11: unknown escape '\\é' in a string)"));
   add(trace_case("trace-decisions-out-of-order", edit_line("schedule step=1 ", "schedule step=0 fiber=0 runnable={0,1}"),
                  {"replay", kTrace}, 2,
                  R"(^interleave: t/race\.fatal\.trace:\d+:10: decisions are in the order taken: expected step 1 or later, found 0\n$)"));
@@ -455,9 +455,9 @@ std::vector<Case> make_cases() {
       write_text(root / "c/race.fatal.trace", text);
     };
     c.args = {"regress", "c", "--junit", "report.xml"};
-    c.out = R"(FAIL replay c/race\.fatal\.trace\n +the trace could not be replayed: c/race\.fatal\.trace:5:22: provenance max-steps: expected a whole number of at least 1, found 'abc'\n(.|\n)*ok   scenario c/race\.toml\n(.|\n)*\d passed, 1 failed)";
+    c.out = R"(FAIL replay c/race\.fatal\.trace\n +the trace could not be replayed: c/race\.fatal\.trace:6:22: provenance max-steps: expected a whole number of at least 1, found 'abc'\n(.|\n)*ok   scenario c/race\.toml\n(.|\n)*\d passed, 1 failed)";
     c.file = "report.xml";
-    c.file_matches = R"(<failure message="the trace could not be replayed: c/race\.fatal\.trace:5:22: provenance max-steps)";
+    c.file_matches = R"(<failure message="the trace could not be replayed: c/race\.fatal\.trace:6:22: provenance max-steps)";
     add(c);
   }
   {
@@ -467,7 +467,7 @@ std::vector<Case> make_cases() {
     c.setup = {"run", "c/race.toml", "--strategy", "dfs", "--save-traces", "c/t"};
     c.prepare = [](const fs::path& root) { fs::rename(root / "c/race.toml", root / "gone.toml"); };
     c.args = {"regress", "c", "--junit", "report.xml"};
-    c.out = R"(FAIL replay c/t/race\.fatal\.trace\n +the trace could not be replayed: c/t/race\.fatal\.trace:6:21: the trace's scenario: c/race\.toml: no such file or directory)";
+    c.out = R"(FAIL replay c/t/race\.fatal\.trace\n +the trace could not be replayed: c/t/race\.fatal\.trace:7:21: the trace's scenario: c/race\.toml: no such file or directory)";
     c.file = "report.xml";
     c.file_matches = R"(failures="2"(.|\n)*<failure message="the trace could not be replayed: [^"]*no such file or directory")";
     add(c);
@@ -519,7 +519,7 @@ std::vector<Case> make_cases() {
     c.setup_cwd = "w";
     c.args = {"replay", "t/race.fatal.trace"};
     c.cwd = "w";
-    c.err = R"(^interleave: t/race\.fatal\.trace:6:21: the scenario path '(\.\./)+race\.toml' leads outside the current directory \(.*/race\.toml\): .* pass --allow-outside)";
+    c.err = R"(^interleave: t/race\.fatal\.trace:7:21: the scenario path '(\.\./)+race\.toml' leads outside the current directory \(.*/race\.toml\): .* pass --allow-outside)";
     add(c);
   }
   {
@@ -551,7 +551,7 @@ std::vector<Case> make_cases() {
     };
     c.args = {"replay", "race.fatal.trace"};
     c.cwd = "w";
-    c.err = R"(^interleave: race\.fatal\.trace:6:21: the scenario path 'link\.toml' leads outside the current directory)";
+    c.err = R"(^interleave: race\.fatal\.trace:7:21: the scenario path 'link\.toml' leads outside the current directory)";
     add(c);
   }
   return cases;

@@ -44,11 +44,21 @@ expect_exit(2 run --strategy nope scenarios)
 file(WRITE "${WORK}/broken.trace" "interleave-trace 1\nprogram \"x\"\n")
 expect_exit(2 replay broken.trace)
 
-# A scenario changed since its trace was recorded: exit 3, said clearly.
+# A trace is keyed to its scenario's meaning, not its bytes: a comment does
+# not change it, the replay is byte for byte.
 file(APPEND "${WORK}/scenarios/01_writer_reader.toml" "# an edit\n")
+expect_exit(0 replay traces/01_writer_reader.fatal.trace --check)
+if(NOT last_out MATCHES "trace reproduced byte for byte" OR last_out MATCHES "changed since")
+  message(FATAL_ERROR "a comment changed the trace's scenario:\n${last_out}")
+endif()
+# A change of meaning: exit 3, with the step where the replay diverges.
+file(READ "${WORK}/scenarios/01_writer_reader.toml" text)
+string(REPLACE "for i in 0..2: get i" "for i in 0..2: len" changed "${text}")
+file(WRITE "${WORK}/scenarios/01_writer_reader.toml" "${changed}")
 expect_exit(3 replay traces/01_writer_reader.fatal.trace --check)
-if(NOT last_err MATCHES "changed since this trace was recorded")
-  message(FATAL_ERROR "a changed scenario was not reported: ${last_err}")
+if(NOT last_out MATCHES "note: the meaning of scenarios/01_writer_reader.toml changed since this trace was recorded"
+   OR NOT last_out MATCHES "diverged from trace at step [0-9]+: expected goroutine")
+  message(FATAL_ERROR "a changed scenario was not reported at its step:\n${last_out}\n${last_err}")
 endif()
 
 # replay --check says "byte for byte" only when the file's own bytes are the

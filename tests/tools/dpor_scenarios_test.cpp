@@ -33,26 +33,35 @@ std::vector<std::string> scenario_files() {
   std::sort(files.begin(), files.end());
   return files;
 }
+
+/// Explores `program` with dfs and with dpor under `bound` (none: unbounded)
+/// and checks that both exhaust it with the same outcome classes, dpor in no
+/// more complete executions. Returns whether the classes were the same.
+bool dpor_matches_dfs(const Program& program, std::optional<std::uint32_t> bound, const std::string& label) {
+  StackPool stacks;
+  DfsStrategy dfs(DfsSettings{bound, 300000});
+  const Report full = explore(program, dfs, stacks, ExploreSettings{});
+  INFO(label << " bound " << (bound ? std::to_string(*bound) : "none") << ": dfs " << full.executions
+             << " executions");
+  REQUIRE(full.exhausted);
+  DporStrategy dpor(DporSettings{bound, UINT64_MAX});
+  const Report reduced = explore(program, dpor, stacks, ExploreSettings{});
+  INFO("dpor " << reduced.executions << " executions, " << reduced.pruned << " pruned");
+  CHECK(reduced.exhausted);
+  const bool same = outcomes(reduced) == outcomes(full);
+  CHECK(same);
+  CHECK(reduced.executions - reduced.pruned <= full.executions);
+  return same;
+}
 }  // namespace
 
 TEST_CASE("dpor reaches the same outcomes as dfs on every scenario", "[dpor][scenarios]") {
   const std::vector<std::string> files = scenario_files();
   REQUIRE(files.size() >= 14);
   for (const std::string& file : files) {
-    const interleave::Scenario scenario = interleave::load_scenario(file);
-    const Program program = interleave::make_program(scenario, ExploreSettings{}.max_steps);
-    StackPool stacks;
-    std::optional<std::uint32_t> bound = scenario.explore.preemption_bound;
-    DfsStrategy dfs(DfsSettings{bound, 300000, {}});
-    const Report full = explore(program, dfs, stacks, ExploreSettings{});
-    INFO(file << ": dfs " << full.executions << " executions, bound " << (bound ? std::to_string(*bound) : "none"));
-    REQUIRE(full.exhausted);
-    DporStrategy dpor(DporSettings{bound, UINT64_MAX});
-    const Report reduced = explore(program, dpor, stacks, ExploreSettings{});
-    INFO("dpor " << reduced.executions << " executions, " << reduced.pruned << " pruned");
-    CHECK(reduced.exhausted);
-    CHECK(outcomes(reduced) == outcomes(full));
-    CHECK(reduced.executions - reduced.pruned <= full.executions);
+    const interleave::Scenario scenario = interleave::load_scenario(file);  // the program refers to it
+    dpor_matches_dfs(interleave::make_program(scenario, ExploreSettings{}.max_steps), scenario.explore.preemption_bound,
+                     file);
   }
 }
 
@@ -62,22 +71,11 @@ TEST_CASE("bounded dpor reaches the outcome classes of bounded dfs on every scen
   REQUIRE(files.size() >= 14);
   std::uint64_t differing = 0;
   for (const std::string& file : files) {
-    const interleave::Scenario scenario = interleave::load_scenario(file);
+    const interleave::Scenario scenario = interleave::load_scenario(file);  // the program refers to it
     const Program program = interleave::make_program(scenario, ExploreSettings{}.max_steps);
-    StackPool stacks;
-    for (std::uint32_t bound = 0; bound <= 3; ++bound) {
-      DfsStrategy dfs(DfsSettings{bound, 300000, {}});
-      const Report full = explore(program, dfs, stacks, ExploreSettings{});
-      INFO(file << " bound " << bound << ": dfs " << full.executions << " executions");
-      REQUIRE(full.exhausted);
-      DporStrategy dpor(DporSettings{bound, UINT64_MAX});
-      const Report reduced = explore(program, dpor, stacks, ExploreSettings{});
-      INFO("dpor " << reduced.executions << " executions, " << reduced.pruned << " pruned");
-      CHECK(reduced.exhausted);
-      CHECK(outcomes(reduced) == outcomes(full));
-      CHECK(reduced.executions - reduced.pruned <= full.executions);
-      if (outcomes(reduced) != outcomes(full)) ++differing;
-    }
+    for (std::uint32_t bound = 0; bound <= 3; ++bound)
+      if (!dpor_matches_dfs(program, bound, file)) ++differing;
   }
   CHECK(differing == 0);
 }
+

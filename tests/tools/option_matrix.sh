@@ -33,14 +33,14 @@ while IFS= read -r line; do
   sub="" ;
   for word in $args; do
     case "$word" in
-      run | points | replay | show | merge | shrink | regress) [ -z "$sub" ] && sub=$word ;;
+      run | points | replay | show | merge | shrink | regress | trace) [ -z "$sub" ] && sub=$word ;;
       -*) covered["${sub:-main} ${word}"]=1 ;;
     esac
   done
 done < "$root/tests/tools/option_matrix.txt"
 
 # Every option that --help lists has a row (short spellings count for long ones).
-for sub in main run points replay show merge shrink regress; do
+for sub in main run points replay show merge shrink regress trace; do
   if [ "$sub" = main ]; then help=$("$cli" --help); else help=$("$cli" "$sub" --help); fi
   while read -r spelling; do
     [ -z "$spelling" ] && continue

@@ -53,7 +53,7 @@ TEST_CASE("a valid scenario loads", "[scenario]") { CHECK(error_for(kValid) == "
 
 TEST_CASE("scenario mistakes name the line, the column and what was expected", "[scenario][errors]") {
   CHECK_THAT(error_for(replaced(kValid, "kind = \"go\"", "kind = \"hashmap\"")),
-             Contains(":3:8: unknown map kind 'hashmap': expected one of cow, go, mutex, rwmutex, sharded, sync"));
+             Contains(":3:8: unknown map kind 'hashmap': expected one of cow, cow-cas, go, mutex, rwmutex, sharded, sync"));
   CHECK_THAT(error_for(replaced(kValid, "put 1 2", "insert 1 2")),
              Contains(":6:9: unknown operation 'insert': expected one of put, get"));
   CHECK_THAT(error_for(replaced(kValid, "put 1 2", "put 1 2x")), Contains(":6:15: bad number '2x'"));
@@ -132,7 +132,7 @@ outcome = "step-bound"
 )";
   const Scenario scenario = load_scenario(path);
   harness::StackPool stacks;
-  harness::DfsStrategy dfs(harness::DfsSettings{std::nullopt, 10, {}});
+  harness::DfsStrategy dfs(harness::DfsSettings{std::nullopt, 10});
   harness::ExploreSettings settings;
   settings.max_steps = 100;
   const harness::Report report = harness::explore(make_program(scenario, 100), dfs, stacks, settings);

@@ -49,7 +49,7 @@ struct Options {
 
 std::unique_ptr<harness::Strategy> make_strategy(const Options& options) {
   if (options.strategy == "dfs")
-    return std::make_unique<harness::DfsStrategy>(harness::DfsSettings{options.preemption_bound, UINT64_MAX, {}});
+    return std::make_unique<harness::DfsStrategy>(harness::DfsSettings{options.preemption_bound, UINT64_MAX});
   if (options.strategy == "random") return std::make_unique<harness::RandomWalkStrategy>(options.seed, options.executions);
   return std::make_unique<harness::PctStrategy>(options.seed, options.executions, options.depth);
 }

@@ -46,7 +46,7 @@ int cmd_points(const std::string& path, const ExploreOverrides& overrides) {
       overrides.preemption_bound ? overrides.preemption_bound : scenario.explore.preemption_bound;
   // Partial-order reduction keeps every reachable step: equivalent schedules
   // take the same steps in another order.
-  harness::DfsStrategy dfs(harness::DfsSettings{bound, budget, {}});
+  harness::DfsStrategy dfs(harness::DfsSettings{bound, budget});
   harness::DporStrategy dpor(harness::DporSettings{bound, budget});
   const bool reduce = overrides.dpor || scenario.explore.dpor.value_or(false);
   harness::Strategy& strategy = reduce ? static_cast<harness::Strategy&>(dpor) : dfs;
@@ -60,13 +60,14 @@ int cmd_points(const std::string& path, const ExploreOverrides& overrides) {
   std::cout << fmt::format("preemption points reached in {} ({} executions of dfs{}{}):\n", path,
                            grouped(report.executions), reduce ? " + dpor" : "",
                            report.exhausted ? ", every schedule" : ", the space was not exhausted: more may exist");
+  const std::vector<std::string> names = goroutine_names(scenario);  // by fiber number
   std::size_t width = 10;
   for (const auto& [label, seen] : observer.seen()) width = std::max(width, label.size());
   std::cout << fmt::format("  {:<{}}  {:>12}  {}\n", "point", width, "steps taken", "goroutines");
   for (const auto& [label, seen] : observer.seen()) {
     std::string who;
     for (std::uint32_t f : seen.fibers)
-      who += (who.empty() ? "" : ", ") + (f < scenario.goroutines.size() ? scenario.goroutines[f].name : "?");
+      who += (who.empty() ? "" : ", ") + (f < names.size() ? names[f] : "?");
     std::cout << fmt::format("  {:<{}}  {:>12}  {}\n", label, width, grouped(seen.steps), who);
   }
   return kExitHeld;

@@ -24,7 +24,7 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
     const fs::file_status status = fs::status(path, error);
     if (fs::is_directory(status)) {
       std::vector<std::string> found;
-      fs::directory_iterator it(path, error), end;
+      fs::recursive_directory_iterator it(path, error), end;  // subfolders too, in sorted order below
       for (; !error && it != end; it.increment(error))
         if (it->is_regular_file(error) && it->path().extension() == ".toml") found.push_back(it->path().string());
       if (error) throw harness::IoError(fmt::format("could not read folder {}: {}", path, error.message()));

@@ -16,7 +16,7 @@
 #include <string>
 #include <variant>
 
-#include "harness/strategy/strategy.hpp"
+#include "harness/strategy/sharded.hpp"
 #include "tools/interleave/run_scenario.hpp"
 #include "tools/scenario/scenario.hpp"
 

@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
   std::optional<std::string> save_traces;
   CLI::App* run = app.add_subcommand("run", "explore scenario files (default: the scenarios/ folder) and report "
                                             "every outcome class reached");
-  run->add_option("paths", run_paths, "scenario files or folders of them");
+  run->add_option("paths", run_paths, "scenario files, or folders of them (subfolders too, in sorted order)");
   add_explore_options(*run, run_overrides);
   run->add_option("--save-traces", save_traces, "save the first trace of each failing outcome class in this folder");
   std::optional<std::string> run_json;
@@ -238,14 +238,39 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> regress_dirs;
   std::optional<std::string> junit;
-  CLI::App* regress = app.add_subcommand("regress", "for CI: replay every trace and run every scenario under the "
-                                                    "folders (default: traces/ and scenarios/)");
+  interleave::RegressOptions regress_options;
+  CLI::App* regress = app.add_subcommand(
+      "regress", "for CI: replay every trace against its current scenario and run every scenario under the folders "
+                 "(default: traces/ and scenarios/). A trace must reproduce byte for byte, or, once marked with "
+                 "'interleave trace mark-fixed', its schedule must end without the failure (and so must the "
+                 "schedules around it); each scenario's expectations must hold");
   regress->add_option("dirs", regress_dirs, "folders of traces and scenarios");
-  regress->add_option("--junit", junit, "write a JUnit XML report here");
-  bool regress_outside = false;
-  regress->add_flag("--allow-outside", regress_outside, kAllowOutsideHelp);
+  regress->add_option("--junit", junit, "write a JUnit XML report here (with each case's time)");
+  regress->add_flag("--allow-outside", regress_options.allow_outside, kAllowOutsideHelp);
+  add_number(*regress, "--fixed-budget", regress_options.fixed_budget, 0, std::uint64_t{1} << 40,
+             "executions of the dfs that checks a fixed trace's scenario around its schedule, with the trace's "
+             "number of preemptions as the bound; a failure found is saved beside the trace as "
+             "NAME.after-fix.KIND.trace (default 2000; 0: replay the schedule only)");
   add_time_limit(*regress, time_limit, "running scenarios");
   regress->footer(kExitCodesHelp);
+
+  std::vector<std::string> trace_paths;
+  bool trace_outside = false;
+  CLI::App* trace_command = app.add_subcommand("trace", "edit a trace's header, never its schedule (atomic rewrites)");
+  trace_command->require_subcommand(1);
+  CLI::App* mark_fixed = trace_command->add_subcommand(
+      "mark-fixed", "the bug a trace found was fixed: 'interleave regress' now expects its schedule to end without "
+                    "the failure, and explores the scenario around it");
+  mark_fixed->add_option("traces", trace_paths, "trace files")->required();
+  CLI::App* mark_reproduces = trace_command->add_subcommand(
+      "mark-reproduces", "undo mark-fixed: 'interleave regress' expects the trace to replay byte for byte");
+  mark_reproduces->add_option("traces", trace_paths, "trace files")->required();
+  CLI::App* upgrade = trace_command->add_subcommand(
+      "upgrade", "rewrite traces of an older format version in the current one, once each is checked to replay its "
+                 "schedule, steps and outcome against its scenario");
+  upgrade->add_option("traces", trace_paths, "trace files")->required();
+  upgrade->add_flag("--allow-outside", trace_outside, kAllowOutsideHelp);
+  trace_command->footer(kExitCodesHelp);
 
   try {
     app.parse(argc, argv);
@@ -283,7 +308,10 @@ int main(int argc, char** argv) {
     else if (*show) code = interleave::cmd_show(show_path);
     else if (*shrink)
       code = interleave::cmd_shrink(shrink_path, shrink_output, shrink_budget, keep_operations, shrink_outside);
-    else if (*regress) code = interleave::cmd_regress(regress_dirs, junit, regress_outside);
+    else if (*regress) code = interleave::cmd_regress(regress_dirs, junit, regress_options);
+    else if (*mark_fixed) code = interleave::cmd_trace_mark(trace_paths, harness::TraceExpectation::kFixed);
+    else if (*mark_reproduces) code = interleave::cmd_trace_mark(trace_paths, harness::TraceExpectation::kReproduces);
+    else if (*upgrade) code = interleave::cmd_trace_upgrade(trace_paths, trace_outside);
   } catch (const harness::FileRefused& error) {
     std::cout.flush();
     std::cerr << "interleave: " << error.what() << "\n";

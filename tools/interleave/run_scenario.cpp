@@ -28,6 +28,7 @@
 #include "tools/interleave/explore_plan.hpp"
 #include "tools/interleave/interrupt.hpp"
 #include "tools/interleave/shrink.hpp"
+#include "tools/scenario/canonical_hash.hpp"
 #include "tools/scenario/program.hpp"
 
 namespace interleave {
@@ -43,7 +44,9 @@ std::string grouped(std::uint64_t n) {
 
 void stamp_scenario(harness::Trace& trace, const Scenario& scenario) {
   trace.provenance.emplace_back("scenario", scenario.path);
-  trace.provenance.emplace_back("scenario-hash", scenario.content_hash);
+  // Of the file's meaning, not its bytes (canonical_hash.hpp): a comment
+  // or a reformatting does not make the trace one of another program.
+  trace.provenance.emplace_back("scenario-hash", canonical_scenario_hash_of_file(scenario.path));
 }
 
 void save_scenario_trace(const std::string& path, harness::Trace trace) {
@@ -229,18 +232,18 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
 
   run.strategy = plan.describe_first();
   if (plan.strategy == StrategyKind::kRandom) {
-    run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::RandomWalkStrategy>(seed, budget, s); });
+    run.report = explore_with([&] { return std::make_unique<harness::RandomWalkStrategy>(seed, budget); });
   } else if (plan.strategy == StrategyKind::kDelay) {
     const std::uint32_t delays = plan.delay_bound;
     run.report = harness::explore_parallel_capped(
         program,
-        [&](harness::Shard s) {
-          return std::make_unique<harness::DelayBoundStrategy>(harness::DelayBoundSettings{delays, budget, s});
+        [&] {
+          return std::make_unique<harness::DelayBoundStrategy>(harness::DelayBoundSettings{delays, budget});
         },
         shard, threads, budget, settings);
     run.exhaustive = true;
   } else if (plan.strategy == StrategyKind::kPct) {
-    run.report = explore_with([&](harness::Shard s) { return std::make_unique<harness::PctStrategy>(seed, budget, depth, s); });
+    run.report = explore_with([&] { return std::make_unique<harness::PctStrategy>(seed, budget, depth); });
   } else {
     // dfs, named or by default. By default, a space too big for the budget
     // is then explored by a portfolio of pct (depth 3 unless --depth) and
@@ -254,8 +257,8 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
     } else {
       run.report = harness::explore_parallel_capped(
           program,
-          [&](harness::Shard s) {
-            return std::make_unique<harness::DfsStrategy>(harness::DfsSettings{bound, dfs_cap, s});
+          [&] {
+            return std::make_unique<harness::DfsStrategy>(harness::DfsSettings{bound, dfs_cap});
           },
           shard, threads, dfs_cap, settings);
     }
@@ -263,15 +266,15 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
     if (plan.strategy == StrategyKind::kDefaultMix) {
       run.report = in_phase(std::move(run.report), 0);
       if (!run.report.exhausted && !run.report.interrupted) {
-        append_portfolio_run(run.report, in_phase(explore_with([&](harness::Shard s) {
+        append_portfolio_run(run.report, in_phase(explore_with([&] {
                                                     return std::make_unique<harness::PctStrategy>(seed, budget / 2,
-                                                                                                   depth, s);
+                                                                                                   depth);
                                                   }),
                                                   1));
         if (!interrupt_requested())
-          append_portfolio_run(run.report, in_phase(explore_with([&](harness::Shard s) {
+          append_portfolio_run(run.report, in_phase(explore_with([&] {
                                                       return std::make_unique<harness::RandomWalkStrategy>(
-                                                          seed, budget - budget / 2, s);
+                                                          seed, budget - budget / 2);
                                                     }),
                                                     2));
         run.report.interrupted = interrupt_requested();

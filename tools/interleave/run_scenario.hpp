@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "harness/explore.hpp"
-#include "harness/strategy/strategy.hpp"
+#include "harness/strategy/sharded.hpp"
 #include "tools/scenario/expectation.hpp"
 #include "tools/scenario/scenario.hpp"
 
@@ -83,7 +83,9 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
 std::vector<std::string> trace_stems(const std::vector<std::string>& files);
 
 /// Adds the scenario's identity to a trace, so replay can find and check it:
-/// its path as loaded (relative to the current directory) and content hash.
+/// its path as loaded (relative to the current directory) and the hash of
+/// its meaning (canonical_scenario_hash of the file, read again). Throws
+/// ScenarioError or harness::IoError if the file can no longer be read.
 void stamp_scenario(harness::Trace& trace, const Scenario& scenario);
 /// Saves a stamped trace with its scenario path rewritten relative to the
 /// trace's folder (the replay resolves it from there). Throws

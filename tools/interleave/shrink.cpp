@@ -172,7 +172,7 @@ class Engine {
   SearchStats dfs(const harness::Program& program, std::uint32_t bound, std::uint64_t& max_steps, Visit&& visit) {
     SearchStats stats;
     const std::uint64_t allowed = std::min(limits_.per_search, limits_.total - std::min(used_, limits_.total));
-    harness::DfsStrategy dfs(harness::DfsSettings{bound, allowed, {}});
+    harness::DfsStrategy dfs(harness::DfsSettings{bound, allowed});
     while (dfs.begin_execution()) {
       ++used_;
       ++stats.executions;
@@ -490,15 +490,19 @@ toml::array* operations_at(toml::table& root, const Site& site) {
   return g == nullptr ? nullptr : (*g)["ops"].as_array();
 }
 
-/// The operation's text as the file spells it.
-std::optional<std::string> operation_text(const std::string& path, const Site& site) {
-  toml::table root;
+/// The scenario file parsed; nullopt if it no longer parses.
+std::optional<toml::table> parsed(const std::string& path) {
   try {
-    root = toml::parse_file(path);
+    return toml::parse_file(path);
   } catch (const toml::parse_error&) {
     return std::nullopt;
   }
-  toml::array* ops = operations_at(root, site);
+}
+
+/// The operation's text as the file spells it.
+std::optional<std::string> operation_text(const std::string& path, const Site& site) {
+  std::optional<toml::table> root = parsed(path);
+  toml::array* ops = root ? operations_at(*root, site) : nullptr;
   if (ops == nullptr || site.op >= ops->size()) return std::nullopt;
   return (*ops)[site.op].value<std::string>();
 }
@@ -507,13 +511,8 @@ std::optional<std::string> operation_text(const std::string& path, const Site& s
 /// Comments are not kept.
 std::optional<std::string> edited(const std::string& path, const Site& site,
                                   const std::optional<std::string>& replacement) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error&) {
-    return std::nullopt;
-  }
-  toml::array* ops = operations_at(root, site);
+  std::optional<toml::table> root = parsed(path);
+  toml::array* ops = root ? operations_at(*root, site) : nullptr;
   if (ops == nullptr || site.op >= ops->size()) return std::nullopt;
   const auto at = ops->cbegin() + static_cast<std::ptrdiff_t>(site.op);
   if (replacement)
@@ -521,7 +520,7 @@ std::optional<std::string> edited(const std::string& path, const Site& site,
   else
     ops->erase(at);
   std::ostringstream text;
-  text << root << "\n";
+  text << *root << "\n";
   return text.str();
 }
 
@@ -808,7 +807,7 @@ ShrinkResult shrink(const Scenario& scenario, const harness::Trace& trace, const
   const harness::Program final_program = make_program(*final_scenario, s.max_steps);
   harness::StackPool stacks;
   harness::Provenance provenance =
-      harness::DfsStrategy(harness::DfsSettings{static_cast<std::uint32_t>(best.size.preemptions), 1, {}})
+      harness::DfsStrategy(harness::DfsSettings{static_cast<std::uint32_t>(best.size.preemptions), 1})
           .provenance();
   provenance.emplace_back("max-steps", std::to_string(s.max_steps));
   provenance.emplace_back("shrunk-from",

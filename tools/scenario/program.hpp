@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "harness/program.hpp"
 #include "tools/scenario/scenario.hpp"
@@ -14,6 +16,14 @@ namespace interleave {
 /// `max_steps`: the step bound the program runs under (ExecutionSettings),
 /// which also bounds the interpreter's own work in each execution: a
 /// scenario loop that reaches no preemption point ends as step-bound too.
+/// The program refers to `scenario`, which must outlive it (a temporary is
+/// refused at compile time).
 harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps);
+harness::Program make_program(Scenario&& scenario, std::uint64_t max_steps) = delete;
+
+/// The goroutines' names in the order the program starts them (their fiber
+/// numbers): the [[goroutine]]s as declared; with [main], main first, then
+/// each in the order of main's `go` statements.
+std::vector<std::string> goroutine_names(const Scenario& scenario);
 
 }  // namespace interleave

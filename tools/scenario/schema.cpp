@@ -151,13 +151,22 @@ MapDecl read_map(const SchemaReader& r, const toml::table& t, std::size_t index,
   const bool gob = go_based(decl.kind);
   only_for("B", gob, "go, mutex, rwmutex, sharded");
   only_for("hash_seed", gob, "go, mutex, rwmutex, sharded");
-  only_for("gomaxprocs", gob, "go, mutex, rwmutex, sharded");
+  // gomaxprocs applies to every kind: for sync and cow it changes nothing,
+  // since their steps are user-level Go code (sync, sync/atomic), which Go
+  // preempts asynchronously even with one P (docs/scenario_format.md).
   only_for("iteration_start", gob, "go, mutex, rwmutex, sharded");
   only_for("nil", decl.kind == "go", "go");
   only_for("shards", decl.kind == "sharded", "sharded");
   if (const auto* n = r.optional(t, "B")) decl.params.B = static_cast<std::uint8_t>(r.integer(*n, "'B'", 0, 15));
-  if (const auto* n = r.optional(t, "hash_seed"))
-    decl.params.hash_seed = static_cast<std::uint32_t>(r.integer(*n, "'hash_seed'", 0, UINT32_MAX));
+  if (const auto* n = r.optional(t, "hash_seed")) {
+    if (n->is_string()) {
+      if (r.string(*n, "'hash_seed'") != "explore")
+        r.fail(*n, fmt::format("hash_seed must be a whole number or \"explore\", found \"{}\"", r.string(*n, "'hash_seed'")));
+      decl.explore_hash_seed = true;
+    } else {
+      decl.params.hash_seed = static_cast<std::uint32_t>(r.integer(*n, "'hash_seed'", 0, UINT32_MAX));
+    }
+  }
   if (const auto* n = r.optional(t, "nil")) decl.params.nil = r.boolean(*n, "'nil'");
   if (const auto* n = r.optional(t, "gomaxprocs")) decl.params.single_processor = r.integer(*n, "'gomaxprocs'", 1, 256) == 1;
   if (const auto* n = r.optional(t, "shards")) decl.params.shards = static_cast<std::uint32_t>(r.integer(*n, "'shards'", 1, 64));
@@ -170,7 +179,8 @@ MapDecl read_map(const SchemaReader& r, const toml::table& t, std::size_t index,
   return decl;
 }
 
-void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expect, std::size_t maps) {
+void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expect, std::size_t maps,
+                 Scenario& scenario) {
   r.only_keys(t, {"outcome", "message", "reach", "never", "every", "final", "len"}, "[expect]");
   auto pattern = [&](const toml::node& node, std::string_view what) {
     const std::string text = r.string(node, what);
@@ -208,9 +218,18 @@ void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expec
     for (auto&& [key, value] : r.table(*n, "'final'")) {
       maps::Key k = 0;
       const std::string_view text = key.str();
+      if (scenario.string_keys) {  // map[string]int64: every key of 'final' is a string
+        auto known = std::find(scenario.strings.begin(), scenario.strings.end(), text);
+        if (known == scenario.strings.end()) known = scenario.strings.insert(scenario.strings.end(), std::string(text));
+        contents[static_cast<maps::Key>(known - scenario.strings.begin()) + 1] =
+            r.integer(value, "a value of 'final'", INT64_MIN, INT64_MAX);
+        continue;
+      }
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), k);
       if (ec != std::errc{} || ptr != text.data() + text.size())
-        r.fail(at(key.source()), fmt::format("bad number '{}': keys of 'final' are whole numbers", text));
+        r.fail(at(key.source()), fmt::format("bad number '{}': keys of 'final' are whole numbers (strings when the "
+                                             "scenario's keys are)",
+                                             text));
       contents[k] = r.integer(value, "a value of 'final'", INT64_MIN, INT64_MAX);
     }
     expect.final_contents = std::move(contents);
@@ -242,11 +261,17 @@ void read_explore(const SchemaReader& r, const toml::table& t, ExploreDefaults& 
     explore.max_steps = static_cast<std::uint64_t>(r.integer(*n, "'max_steps'", 1, kMaxMaxSteps));
 }
 
+/// The goroutines [main] starts with `go` (loops hold none: the parser refuses them).
+void count_starts(const std::vector<Statement>& ops, std::vector<std::size_t>& starts) {
+  for (const Statement& op : ops)
+    if (op.op == OpCode::kGo) ++starts[op.target];
+}
+
 /// lock/rlock need the right kind of mutex; checked once the ops are parsed.
 void check_lock_kinds(const SchemaReader& r, const std::vector<Statement>& ops, const Scenario& s,
                       const toml::node& where) {
   for (const Statement& op : ops) {
-    if (op.op == OpCode::kFor) check_lock_kinds(r, op.body, s, where);
+    if (!op.body.empty()) check_lock_kinds(r, op.body, s, where);
     if ((op.op == OpCode::kRLock || op.op == OpCode::kRUnlock) && !s.mutexes[op.target].rw)
       r.fail(where, fmt::format("'{}' needs an rwmutex, but '{}' is a mutex", op.text, s.mutexes[op.target].name));
   }
@@ -351,7 +376,9 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
     throw ScenarioError(path, at(error.source()), std::string(error.description()));
   }
   SchemaReader r(path);
-  r.only_keys(root, {"description", "story", "map", "maps", "mutex", "goroutine", "expect", "explore"},
+  r.only_keys(root,
+              {"description", "story", "map", "maps", "mutex", "waitgroup", "atomic", "channel", "var", "main",
+               "goroutine", "expect", "explore"},
               "the scenario");
   Scenario s;
   s.path = path;
@@ -369,12 +396,14 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
     map_tables = r.tables(*many, "maps");
   }
   ParseContext context;
+  context.strings = &s.strings;
   for (std::size_t i = 0; i < map_tables.size(); ++i) {
     s.maps.push_back(read_map(r, *map_tables[i], i, map_tables.size()));
     for (std::size_t j = 0; j < i; ++j)
       if (s.maps[j].params.name == s.maps[i].params.name)
         r.fail(*map_tables[i], fmt::format("two maps are named '{}'", s.maps[i].params.name));
     context.maps.push_back(s.maps[i].params.name);
+    context.map_kinds.push_back(s.maps[i].kind);
   }
   if (const auto* n = r.optional(root, "mutex")) {
     for (const toml::table* t : r.tables(*n, "mutex")) {
@@ -393,6 +422,56 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
       s.mutexes.push_back(m);
     }
   }
+  if (const auto* n = r.optional(root, "waitgroup")) {
+    for (const toml::table* t : r.tables(*n, "waitgroup")) {
+      r.only_keys(*t, {"name"}, "[[waitgroup]]");
+      WaitGroupDecl w;
+      w.name = r.string(r.required(*t, "name", "[[waitgroup]]"), "'name'");
+      if (std::find(context.waitgroups.begin(), context.waitgroups.end(), w.name) != context.waitgroups.end())
+        r.fail(*t, fmt::format("two waitgroups are named '{}'", w.name));
+      context.waitgroups.push_back(w.name);
+      s.waitgroups.push_back(w);
+    }
+  }
+  if (const auto* n = r.optional(root, "atomic")) {
+    for (const toml::table* t : r.tables(*n, "atomic")) {
+      r.only_keys(*t, {"name", "initial"}, "[[atomic]]");
+      AtomicDecl a;
+      a.name = r.string(r.required(*t, "name", "[[atomic]]"), "'name'");
+      if (const auto* v = r.optional(*t, "initial")) a.initial = r.integer(*v, "'initial'", INT64_MIN, INT64_MAX);
+      if (std::find(context.atomics.begin(), context.atomics.end(), a.name) != context.atomics.end())
+        r.fail(*t, fmt::format("two atomics are named '{}'", a.name));
+      if (std::find(context.waitgroups.begin(), context.waitgroups.end(), a.name) != context.waitgroups.end())
+        r.fail(*t, fmt::format("'{}' names a waitgroup already: 'add {} N' would not say which", a.name, a.name));
+      context.atomics.push_back(a.name);
+      s.atomics.push_back(a);
+    }
+  }
+  if (const auto* n = r.optional(root, "var")) {
+    for (const toml::table* t : r.tables(*n, "var")) {
+      r.only_keys(*t, {"name", "initial"}, "[[var]]");
+      SharedVarDecl v;
+      v.name = r.string(r.required(*t, "name", "[[var]]"), "'name'");
+      if (const auto* i = r.optional(*t, "initial")) v.initial = r.integer(*i, "'initial'", INT64_MIN, INT64_MAX);
+      if (std::find(context.shared.begin(), context.shared.end(), v.name) != context.shared.end())
+        r.fail(*t, fmt::format("two [[var]]s are named '{}'", v.name));
+      context.shared.push_back(v.name);
+      s.shared.push_back(v);
+    }
+  }
+  if (const auto* n = r.optional(root, "channel")) {
+    for (const toml::table* t : r.tables(*n, "channel")) {
+      r.only_keys(*t, {"name", "capacity"}, "[[channel]]");
+      ChannelDecl c;
+      c.name = r.string(r.required(*t, "name", "[[channel]]"), "'name'");
+      if (const auto* v = r.optional(*t, "capacity"))
+        c.capacity = static_cast<std::size_t>(r.integer(*v, "'capacity'", 0, 65536));
+      if (std::find(context.channels.begin(), context.channels.end(), c.name) != context.channels.end())
+        r.fail(*t, fmt::format("two channels are named '{}'", c.name));
+      context.channels.push_back(c.name);
+      s.channels.push_back(c);
+    }
+  }
   for (std::size_t i = 0; i < map_tables.size(); ++i) {
     if (const auto* n = r.optional(*map_tables[i], "initial")) {
       std::vector<std::string> scope;
@@ -402,22 +481,53 @@ Scenario parse_scenario(std::string_view contents, const std::string& path) {
     }
   }
   const toml::node& goroutines = r.required(root, "goroutine", "a scenario");
-  for (const toml::table* t : r.tables(goroutines, "goroutine")) {
+  const std::vector<const toml::table*> goroutine_tables = r.tables(goroutines, "goroutine");
+  for (const toml::table* t : goroutine_tables) {  // the names first: [main] starts them by name
     r.only_keys(*t, {"name", "ops"}, "[[goroutine]]");
     GoroutineDecl g;
     g.name = r.string(r.required(*t, "name", "[[goroutine]]"), "'name'");
     for (const GoroutineDecl& other : s.goroutines)
       if (other.name == g.name) r.fail(*t, fmt::format("two goroutines are named '{}'", g.name));
-    std::vector<std::string> scope;
-    context.variables = &scope;
-    const toml::node& ops = r.required(*t, "ops", "[[goroutine]]");
-    g.ops = r.statements(ops, "'ops'", context);
-    check_lock_kinds(r, g.ops, s, ops);
+    if (g.name == "main" && r.optional(root, "main") != nullptr)
+      r.fail(*t, "a [[goroutine]] cannot be named 'main' beside the [main] table");
+    context.goroutines.push_back(g.name);
     s.goroutines.push_back(std::move(g));
   }
+  for (std::size_t i = 0; i < goroutine_tables.size(); ++i) {
+    std::vector<std::string> scope;
+    context.variables = &scope;
+    const toml::node& ops = r.required(*goroutine_tables[i], "ops", "[[goroutine]]");
+    s.goroutines[i].ops = r.statements(ops, "'ops'", context);
+    check_lock_kinds(r, s.goroutines[i].ops, s, ops);
+  }
   if (s.goroutines.empty()) r.fail(goroutines, "a scenario needs at least one [[goroutine]]");
-  if (s.goroutines.size() > 32) r.fail(goroutines, "at most 32 goroutines");
-  read_expect(r, r.table(r.required(root, "expect", "a scenario"), "[expect]"), s.expect, s.maps.size());
+  if (s.goroutines.size() + (r.optional(root, "main") ? 1 : 0) > 32) r.fail(goroutines, "at most 32 goroutines");
+  if (const auto* n = r.optional(root, "main")) {
+    const toml::table& t = r.table(*n, "[main]");
+    r.only_keys(t, {"ops"}, "[main]");
+    GoroutineDecl main;
+    main.name = "main";
+    std::vector<std::string> scope;
+    context.variables = &scope;
+    context.in_main = true;
+    const toml::node& ops = r.required(t, "ops", "[main]");
+    main.ops = r.statements(ops, "'ops'", context);
+    context.in_main = false;
+    check_lock_kinds(r, main.ops, s, ops);
+    std::vector<std::size_t> starts(s.goroutines.size(), 0);
+    count_starts(main.ops, starts);
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+      if (starts[i] == 0)
+        r.fail(ops, fmt::format("[main] never starts goroutine '{}': add 'go {}'", s.goroutines[i].name,
+                                s.goroutines[i].name));
+      if (starts[i] > 1)
+        r.fail(ops, fmt::format("[main] starts goroutine '{}' {} times: each [[goroutine]] is started once",
+                                s.goroutines[i].name, starts[i]));
+    }
+    s.main = std::move(main);
+  }
+  s.string_keys = context.keys == ParseContext::Keys::kStrings;
+  read_expect(r, r.table(r.required(root, "expect", "a scenario"), "[expect]"), s.expect, s.maps.size(), s);
   if (const auto* n = r.optional(root, "explore")) read_explore(r, r.table(*n, "[explore]"), s.explore);
   return s;
 }
