@@ -27,6 +27,7 @@
 #include <optional>
 #include <vector>
 
+#include "harness/strategy/choice_path.hpp"
 #include "harness/strategy/divisible.hpp"
 #include "harness/strategy/strategy.hpp"
 
@@ -46,13 +47,13 @@ class DelayBoundStrategy final : public Strategy, public ChoiceTree, private Ste
   Answer<FiberId> choose_fiber(const SchedulingChoice& choice) override;
   Answer<std::uint64_t> choose_data(const DataChoice& choice) override;
   std::optional<Stop> end_execution(const Outcome& outcome) override;
-  Position position() const override { return Position{exhausted_, order_key(), std::nullopt}; }
+  Position position() const override { return Position{exhausted(), order_key(), std::nullopt}; }
   Provenance provenance() const override;
   StepObserver* step_observer() override { return this; }
-  BranchTaken last_branch() const override;
-  bool exhausted() const { return exhausted_; }
+  BranchTaken last_branch() const override { return path_.last_branch(); }
+  bool exhausted() const { return path_.exhausted(); }
   /// The alternatives taken at the branches of the execution just run.
-  std::vector<std::uint64_t> order_key() const;
+  std::vector<std::uint64_t> order_key() const { return path_.order_key(); }
   /// Delays spent by the execution under way (or just run).
   std::uint32_t delays() const { return delays_; }
 
@@ -64,23 +65,12 @@ class DelayBoundStrategy final : public Strategy, public ChoiceTree, private Ste
  private:
   std::optional<Stop> observe_step(const StepView& step) override;
 
-  struct Branch {
-    bool data = false;
-    FiberSet runnable = 0;    ///< schedule: the runnable set
-    std::uint32_t start = 0;  ///< schedule: where the round robin starts (the fiber it takes at no cost, or after)
-    std::uint64_t options = 0;  ///< data: the number of values
-    std::uint64_t taken = 0;    ///< index of the alternative taken (schedule: the delays it costs)
-    std::uint64_t count = 0;    ///< number of alternatives allowed here
-  };
-
   DelayBoundSettings settings_;
-  std::vector<Branch> path_;
-  std::size_t depth_ = 0;
+  /// Schedule branches are anchored where the round robin starts; the
+  /// alternative taken is the number of delays it costs.
+  ChoicePath path_;
   std::uint32_t delays_ = 0;
   std::optional<FiberId> last_;  ///< the fiber that took the last step
-  std::uint64_t executions_ = 0;
-  bool started_ = false;
-  bool exhausted_ = false;
 };
 
 }  // namespace harness

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/strategy/choice_path.hpp"
 #include "harness/strategy/divisible.hpp"
 #include "harness/strategy/strategy.hpp"
 
@@ -43,32 +44,22 @@ class DfsStrategy final : public Strategy, public ChoiceTree {
   Answer<FiberId> choose_fiber(const SchedulingChoice& choice) override;
   Answer<std::uint64_t> choose_data(const DataChoice& choice) override;
   std::optional<Stop> end_execution(const Outcome& outcome) override;
-  Position position() const override { return Position{exhausted_, order_key(), std::nullopt}; }
+  Position position() const override { return Position{exhausted(), order_key(), std::nullopt}; }
   Provenance provenance() const override;
   StepObserver* step_observer() override { return nullptr; }
-  BranchTaken last_branch() const override;
-  bool exhausted() const { return exhausted_; }
+  BranchTaken last_branch() const override { return path_.last_branch(); }
+  bool exhausted() const { return path_.exhausted(); }
   /// The alternatives taken at the branches of the execution just run.
-  std::vector<std::uint64_t> order_key() const;
+  std::vector<std::uint64_t> order_key() const { return path_.order_key(); }
 
  private:
-  struct Branch {
-    bool data = false;
-    FiberSet runnable = 0;             ///< schedule: the runnable set
-    std::optional<FiberId> current;    ///< schedule: the fiber that could continue
-    std::uint64_t options = 0;         ///< data: the number of values
-    std::uint64_t taken = 0;           ///< index of the alternative taken
-    std::uint64_t count = 0;           ///< number of alternatives allowed here
-  };
-  static FiberId alternative(const Branch& branch, std::uint64_t which);
+  /// The `which`-th alternative of a branch: the fiber that could continue
+  /// first, then the others by ascending id.
+  static FiberId alternative(FiberSet runnable, std::optional<FiberId> current, std::uint64_t which);
 
   DfsSettings settings_;
-  std::vector<Branch> path_;
-  std::size_t depth_ = 0;          ///< position in path_ during an execution
+  ChoicePath path_;
   std::uint32_t preemptions_ = 0;  ///< preemptions so far in this execution
-  std::uint64_t executions_ = 0;
-  bool started_ = false;
-  bool exhausted_ = false;
 };
 
 }  // namespace harness
