@@ -6,48 +6,22 @@
 # the JSON report and the traces.
 # Usage: ctrl_c.sh <interleave binary> <scratch dir>
 set -u
-cli=$1 work=$2
-rm -rf "$work" && mkdir -p "$work"
-cat > "$work/long.toml" <<'TOML'
-description = "Two writers with long loops: far too many schedules to finish"
-[map]
-kind = "go"
-[[goroutine]]
-name = "a"
-ops = ["for i in 0..30: put i i"]
-[[goroutine]]
-name = "b"
-ops = ["for i in 0..30: put i+100 i"]
-[expect]
-reach = ["fatal"]
-[explore]
-executions = 100000000000
-TOML
-# Random walks: a fatal schedule within the first executions, so the 2 s
-# before Ctrl-C find one even in a slow (sanitized, loaded) build; the
-# default portfolio starts with dfs, which may not reach one by then.
+# shellcheck disable=SC2034 # test: used by long_run.sh
+test=ctrl_c cli=$1 work=$2
+# shellcheck source=tests/tools/long_run.sh
+. "$(dirname "$0")/long_run.sh"
 "$cli" run "$work/long.toml" --strategy random --save-traces "$work/traces" > "$work/out" 2> "$work/err" &
 pid=$!
 sleep 2
 kill -INT "$pid"
 wait "$pid"
 rc=$?
-fail() { echo "ctrl_c: $*"; cat "$work/out" "$work/err"; exit 1; }
 [ "$rc" -eq 130 ] || fail "expected exit 130, got $rc"
 grep -q "(interrupted)" "$work/out" || fail "the report does not say it was interrupted"
 grep -q "fatal: concurrent map writes" "$work/out" || fail "the report so far lacks the outcome classes"
 [ -f "$work/traces/long.fatal.trace" ] || fail "the failing trace was not saved"
 "$cli" replay "$work/traces/long.fatal.trace" --check > /dev/null || fail "the saved trace does not replay"
 
-# Waits up to $2 seconds for process $1; fails if it is still running.
-ends_within() {
-  for _ in $(seq 1 $(($2 * 10))); do
-    kill -0 "$1" 2> /dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$1" 2> /dev/null
-  fail "still running $2 s after $3"
-}
 # One goroutine loops through preemption points for a very long time after
 # the race: an execution can run for minutes.
 cat > "$work/steps.toml" <<'TOML'

@@ -3,9 +3,10 @@
 # interpreter calls harness::interruption_point() on each iteration.
 # Usage: ctrl_c_loop.sh <interleave binary> <scratch dir>
 set -u
-cli=$1 work=$2
-rm -rf "$work" && mkdir -p "$work"
-fail() { echo "ctrl_c_loop: $*"; cat "$work/out" "$work/err"; exit 1; }
+# shellcheck disable=SC2034 # test: used by long_run.sh
+test=ctrl_c_loop cli=$1 work=$2
+# shellcheck source=tests/tools/long_run.sh
+. "$(dirname "$0")/long_run.sh"
 cat > "$work/spin.toml" <<'TOML'
 description = "A loop with no preemption point in it"
 [map]
@@ -23,14 +24,7 @@ TOML
 pid=$!
 sleep 1
 kill -INT "$pid"
-for _ in $(seq 1 10); do
-  kill -0 "$pid" 2> /dev/null || break
-  sleep 0.1
-done
-if kill -0 "$pid" 2> /dev/null; then
-  kill -KILL "$pid"
-  fail "one Ctrl-C did not stop a loop without preemption points within a second"
-fi
+ends_within "$pid" 1 "one Ctrl-C, in a loop without preemption points"
 wait "$pid"
 rc=$?
 [ "$rc" -eq 130 ] || fail "expected exit 130, got $rc"

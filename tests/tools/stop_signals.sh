@@ -6,24 +6,10 @@
 # lines when stderr is not a terminal. Never asserts on durations.
 # Usage: stop_signals.sh <interleave binary> <scratch dir>
 set -u
-cli=$1 work=$2
-rm -rf "$work" && mkdir -p "$work"
-cat > "$work/long.toml" <<'TOML'
-description = "Two writers with long loops: far too many schedules to finish"
-[map]
-kind = "go"
-[[goroutine]]
-name = "a"
-ops = ["for i in 0..30: put i i"]
-[[goroutine]]
-name = "b"
-ops = ["for i in 0..30: put i+100 i"]
-[expect]
-reach = ["fatal"]
-[explore]
-executions = 100000000000
-TOML
-fail() { echo "stop_signals: $*"; cat "$work"/out* "$work"/err* 2> /dev/null; exit 1; }
+# shellcheck disable=SC2034 # test: used by long_run.sh
+test=stop_signals cli=$1 work=$2
+# shellcheck source=tests/tools/long_run.sh
+. "$(dirname "$0")/long_run.sh"
 
 # $1: signal name, $2: expected exit code.
 stops_like_ctrl_c() {
