@@ -20,12 +20,12 @@
 #include "harness/explore.hpp"
 #include "harness/harness.hpp"
 #include "harness/rng.hpp"
-#include "harness/strategy/dfs.hpp"
-#include "harness/strategy/dpor.hpp"
 #include "harness/sync/atomic.hpp"
 #include "harness/sync/mutex.hpp"
+#include "tests/support/explore_helpers.hpp"
 
 using namespace harness;
+using harness::testing::outcome_set;
 
 namespace {
 
@@ -170,12 +170,6 @@ Program make_program(const Spec& spec) {
                  }};
 }
 
-std::set<Outcome> outcomes(const Report& report) {
-  std::set<Outcome> set;
-  for (const auto& c : report.classes) set.insert(c.outcome);
-  return set;
-}
-
 struct Comparison {
   std::uint64_t dfs_executions = 0;
   std::uint64_t dpor_executions = 0;  ///< complete ones (pruned excluded)
@@ -188,17 +182,13 @@ struct Comparison {
 
 Comparison compare(const Spec& spec, std::optional<std::uint32_t> bound) {
   const Program program = make_program(spec);
-  StackPool stacks;
-  DfsStrategy dfs(DfsSettings{bound, UINT64_MAX});
-  const Report full = explore(program, dfs, stacks, ExploreSettings{});
-  DporStrategy dpor(DporSettings{bound, UINT64_MAX});
-  const Report reduced = explore(program, dpor, stacks, ExploreSettings{});
+  const auto [full, reduced] = harness::testing::explore_dfs_and_dpor(program, bound);
   Comparison result;
   result.dfs_executions = full.executions;
   result.dpor_executions = reduced.executions - reduced.pruned;
   result.dpor_pruned = reduced.pruned;
   result.exhausted = full.exhausted && reduced.exhausted;
-  const std::set<Outcome> a = outcomes(full), b = outcomes(reduced);
+  const std::set<Outcome> a = outcome_set(full), b = outcome_set(reduced);
   result.same = a == b;
   for (const Outcome& o : a)
     if (o.kind != OutcomeKind::kWrongResult) ++result.early_ends;

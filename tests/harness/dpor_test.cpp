@@ -27,20 +27,10 @@
 #include "tests/support/explore_helpers.hpp"
 
 using namespace harness;
+using harness::testing::explore_dpor;
+using harness::testing::outcome_set;
 
 namespace {
-
-Report explore_dpor(const Program& program, std::optional<std::uint32_t> bound = std::nullopt) {
-  StackPool stacks;
-  DporStrategy dpor(DporSettings{bound, UINT64_MAX});
-  return explore(program, dpor, stacks, ExploreSettings{});
-}
-
-std::set<Outcome> outcomes(const Report& report) {
-  std::set<Outcome> set;
-  for (const auto& c : report.classes) set.insert(c.outcome);
-  return set;
-}
 
 /// Brute force: the number of classes of interleavings of two sequences of
 /// (read|write) steps on one object, under "adjacent steps of different
@@ -109,7 +99,7 @@ TEST_CASE("dpor explores one complete execution per Mazurkiewicz trace", "[dpor]
     CHECK(reduced.executions - reduced.pruned == expected[n - 1]);
     const Report full = testing::explore_dfs(examples::lost_update(n, false));
     CHECK(full.executions == plain[n - 1]);
-    CHECK(outcomes(reduced) == outcomes(full));
+    CHECK(outcome_set(reduced) == outcome_set(full));
 
     const Report fetch_add = explore_dpor(examples::lost_update(n, true));
     CHECK(fetch_add.executions - fetch_add.pruned == testing::binomial(2 * n, n));
@@ -196,7 +186,7 @@ TEST_CASE("dpor reaches the same outcomes as dfs on blocking programs", "[dpor]"
     const Report reduced = explore_dpor(program);
     CHECK(full.exhausted);
     CHECK(reduced.exhausted);
-    CHECK(outcomes(reduced) == outcomes(full));
+    CHECK(outcome_set(reduced) == outcome_set(full));
     CHECK(reduced.executions - reduced.pruned <= full.executions);
   }
 }

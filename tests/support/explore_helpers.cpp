@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "harness/strategy/dfs.hpp"
+#include "harness/strategy/dpor.hpp"
 
 namespace harness::testing {
 
@@ -12,6 +13,27 @@ Report explore_dfs(const Program& program, std::optional<std::uint32_t> preempti
   StackPool stacks;
   DfsStrategy dfs(DfsSettings{preemption_bound, UINT64_MAX});
   return explore(program, dfs, stacks, ExploreSettings{});
+}
+
+Report explore_dpor(const Program& program, std::optional<std::uint32_t> bound) {
+  StackPool stacks;
+  DporStrategy dpor(DporSettings{bound, UINT64_MAX});
+  return explore(program, dpor, stacks, ExploreSettings{});
+}
+
+DfsAndDpor explore_dfs_and_dpor(const Program& program, std::optional<std::uint32_t> bound, std::uint64_t dfs_cap) {
+  StackPool stacks;
+  DfsStrategy dfs(DfsSettings{bound, dfs_cap});
+  DfsAndDpor both;
+  both.dfs = explore(program, dfs, stacks, ExploreSettings{});
+  both.dpor = explore_dpor(program, bound);
+  return both;
+}
+
+std::set<Outcome> outcome_set(const Report& report) {
+  std::set<Outcome> set;
+  for (const auto& c : report.classes) set.insert(c.outcome);
+  return set;
 }
 
 std::uint64_t binomial(std::uint64_t n, std::uint64_t k) {

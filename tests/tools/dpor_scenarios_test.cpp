@@ -12,20 +12,13 @@
 #include <set>
 
 #include "harness/explore.hpp"
-#include "harness/strategy/dfs.hpp"
-#include "harness/strategy/dpor.hpp"
+#include "tests/support/explore_helpers.hpp"
 #include "tools/scenario/program.hpp"
 #include "tools/scenario/scenario.hpp"
 
 using namespace harness;
 
 namespace {
-std::set<Outcome> outcomes(const Report& report) {
-  std::set<Outcome> set;
-  for (const auto& c : report.classes) set.insert(c.outcome);
-  return set;
-}
-
 std::vector<std::string> scenario_files() {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(INTERLEAVE_SCENARIO_DIR))
@@ -38,17 +31,12 @@ std::vector<std::string> scenario_files() {
 /// and checks that both exhaust it with the same outcome classes, dpor in no
 /// more complete executions. Returns whether the classes were the same.
 bool dpor_matches_dfs(const Program& program, std::optional<std::uint32_t> bound, const std::string& label) {
-  StackPool stacks;
-  DfsStrategy dfs(DfsSettings{bound, 300000});
-  const Report full = explore(program, dfs, stacks, ExploreSettings{});
+  const auto [full, reduced] = testing::explore_dfs_and_dpor(program, bound, 300000);
   INFO(label << " bound " << (bound ? std::to_string(*bound) : "none") << ": dfs " << full.executions
-             << " executions");
+             << " executions; dpor " << reduced.executions << " executions, " << reduced.pruned << " pruned");
   REQUIRE(full.exhausted);
-  DporStrategy dpor(DporSettings{bound, UINT64_MAX});
-  const Report reduced = explore(program, dpor, stacks, ExploreSettings{});
-  INFO("dpor " << reduced.executions << " executions, " << reduced.pruned << " pruned");
   CHECK(reduced.exhausted);
-  const bool same = outcomes(reduced) == outcomes(full);
+  const bool same = testing::outcome_set(reduced) == testing::outcome_set(full);
   CHECK(same);
   CHECK(reduced.executions - reduced.pruned <= full.executions);
   return same;

@@ -24,8 +24,7 @@
 #include <string>
 
 #include "harness/explore.hpp"
-#include "harness/strategy/dfs.hpp"
-#include "harness/strategy/dpor.hpp"
+#include "tests/support/explore_helpers.hpp"
 #include "tools/scenario/program.hpp"
 #include "tools/scenario/scenario.hpp"
 
@@ -40,12 +39,6 @@ struct Case {
   std::uint64_t dfs_executions;    ///< pinned: plain dfs
   std::uint64_t dpor_whole_map;    ///< dpor when every step named the whole map
 };
-
-std::set<Outcome> outcomes(const Report& report) {
-  std::set<Outcome> set;
-  for (const auto& c : report.classes) set.insert(c.outcome);
-  return set;
-}
 
 constexpr const char* kTwoWritersOnePut = R"(
 description = "two writers, one put each, distinct keys"
@@ -114,17 +107,13 @@ reach = ["ok"]
 void check_case(const Case& c) {
   const interleave::Scenario scenario = interleave::parse_scenario(c.toml, c.name);  // the program refers to it
   const Program program = interleave::make_program(scenario, ExploreSettings{}.max_steps);
-  StackPool stacks;
-  DfsStrategy dfs(DfsSettings{c.bound, UINT64_MAX});
-  const Report full = explore(program, dfs, stacks, ExploreSettings{});
-  DporStrategy dpor(DporSettings{c.bound, UINT64_MAX});
-  const Report reduced = explore(program, dpor, stacks, ExploreSettings{});
+  const auto [full, reduced] = testing::explore_dfs_and_dpor(program, c.bound);
   INFO(c.name << ", bound " << (c.bound ? std::to_string(*c.bound) : "none") << ": dfs " << full.executions
               << ", dpor " << reduced.executions << " (" << reduced.pruned << " pruned)");
   REQUIRE(full.exhausted);
   CHECK(full.executions == c.dfs_executions);
   CHECK(reduced.exhausted);
-  CHECK(outcomes(reduced) == outcomes(full));
+  CHECK(testing::outcome_set(reduced) == testing::outcome_set(full));
   CHECK(reduced.executions < c.dpor_whole_map);
 }
 

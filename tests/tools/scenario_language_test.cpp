@@ -18,6 +18,7 @@
 #include "tools/scenario/scenario.hpp"
 
 using namespace interleave;
+using harness::testing::outcome_set;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -51,12 +52,6 @@ std::string error_for(const std::string& text) {
   return "no error";
 }
 
-std::set<harness::Outcome> outcomes(const harness::Report& report) {
-  std::set<harness::Outcome> set;
-  for (const auto& c : report.classes) set.insert(c.outcome);
-  return set;
-}
-
 struct Explored {
   harness::Report dfs;
   harness::Report dpor;
@@ -74,7 +69,7 @@ Explored explore(const std::string& text, std::optional<std::uint32_t> bound = s
   harness::DporStrategy dpor(harness::DporSettings{bound, UINT64_MAX});
   e.dpor = harness::explore(program, dpor, stacks, harness::ExploreSettings{});
   REQUIRE(e.dpor.exhausted);
-  CHECK(outcomes(e.dpor) == outcomes(e.dfs));
+  CHECK(outcome_set(e.dpor) == outcome_set(e.dfs));
   return e;
 }
 
@@ -90,7 +85,7 @@ TEST_CASE("a '-' with a space before it and none after starts a negative argumen
   // Line 7 holds the ops; its first character is column 9.
   const Explored e = explore(scenario({R"~("get-or-put 0 -1 -> v", "put 1 v - 2", "put 2 5-3", "put -3 (1 -3)", "put -4 -v")~"},
                                       "final = { 0 = -1, 1 = -3, 2 = 2, -3 = -2, -4 = 1 }"));
-  CHECK(outcomes(e.dfs) == std::set{ok()});
+  CHECK(outcome_set(e.dfs) == std::set{ok()});
   CHECK(e.dfs.executions == 1);
   CHECK_THAT(error_for(scenario({R"("put 1 2 -3")"})),
              Contains(":7:17: 'put' takes 2 arguments; this '-' starts another (to subtract, put a space after it, "
@@ -118,18 +113,18 @@ TEST_CASE("v, ok := m[k] reads as mapaccess2: ok says whether the key was there"
   const std::set<harness::Outcome> expected{ok(), outcome(OutcomeKind::kFatal, "concurrent map read and map write"),
                                             outcome(OutcomeKind::kAssertion, "v == ok*5 is false (0 == 5)")};
   const Explored go_form = explore(scenario({R"("put 1 5")", R"("v, ok := m[1]", "assert v == ok*5")"}, "never = [\"exception\"]", "initial = [\"put 0 0\"]"));
-  CHECK(outcomes(go_form.dfs) == expected);
+  CHECK(outcome_set(go_form.dfs) == expected);
   // The word form is the same operation: the same schedules, the same outcomes.
   const Explored word_form = explore(scenario({R"("put 1 5")", R"("get 1 -> v, ok", "assert v == ok*5")"}, "never = [\"exception\"]", "initial = [\"put 0 0\"]"));
   CHECK(word_form.dfs.executions == go_form.dfs.executions);
-  CHECK(outcomes(word_form.dfs) == expected);
+  CHECK(outcome_set(word_form.dfs) == expected);
   // Both answers happen: asserting either fails in some schedule.
-  CHECK(outcomes(explore(scenario({R"("put 1 5")", R"("_, ok := m[1]", "assert ok")"}, "never = [\"exception\"]", "initial = [\"put 0 0\"]")).dfs)
+  CHECK(outcome_set(explore(scenario({R"("put 1 5")", R"("_, ok := m[1]", "assert ok")"}, "never = [\"exception\"]", "initial = [\"put 0 0\"]")).dfs)
             .count(outcome(OutcomeKind::kAssertion, "ok is false (0 != 0)")) == 1);
-  CHECK(outcomes(explore(scenario({R"("put 1 5")", R"("_, ok := m[1]", "assert !ok")"}, "never = [\"exception\"]", "initial = [\"put 0 0\"]")).dfs)
+  CHECK(outcome_set(explore(scenario({R"("put 1 5")", R"("_, ok := m[1]", "assert !ok")"}, "never = [\"exception\"]", "initial = [\"put 0 0\"]")).dfs)
             .count(outcome(OutcomeKind::kAssertion, "!ok is false (1 == 0)")) == 1);
   // get-or-put's second value is `loaded`, get-and-delete's is ok.
-  CHECK(outcomes(explore(scenario({R"("get-or-put 1 7 -> v, loaded", "assert loaded == 0", "get-or-put 1 8 -> w, again", "assert again == 1", "assert w == 7", "get-and-delete 1 -> x, ok", "assert ok", "get-and-delete 1 -> y, ok2", "assert !ok2")"}, "never = [\"exception\"]", "", "sync"))
+  CHECK(outcome_set(explore(scenario({R"("get-or-put 1 7 -> v, loaded", "assert loaded == 0", "get-or-put 1 8 -> w, again", "assert again == 1", "assert w == 7", "get-and-delete 1 -> x, ok", "assert ok", "get-and-delete 1 -> y, ok2", "assert !ok2")"}, "never = [\"exception\"]", "", "sync"))
                      .dfs) == std::set{ok()});
   CHECK_THAT(error_for(scenario({R"("v, ok := 3")"})), Contains(":7:12: two variables take a map read: expected 'v, ok := MAP[KEY]'"));
   CHECK_THAT(error_for(scenario({R"("len -> n, ok")"})), Contains(":7:17: 'len' gives one value: expected 'len -> n'"));
@@ -138,7 +133,7 @@ TEST_CASE("v, ok := m[k] reads as mapaccess2: ok says whether the key was there"
 
 TEST_CASE("assert ends the execution where it fails, anywhere in a goroutine", "[scenario][language]") {
   const Explored e = explore(scenario({R"("put 1 1", "assert 1 == 2", "put 2 2")"}, "len = 2"));
-  CHECK(outcomes(e.dfs) == std::set{outcome(OutcomeKind::kAssertion, "1 == 2 is false (1 == 2)")});
+  CHECK(outcome_set(e.dfs) == std::set{outcome(OutcomeKind::kAssertion, "1 == 2 is false (1 == 2)")});
   CHECK_THAT(error_for(scenario({R"("assert")"})), Contains(":7:15: 'assert' takes a condition, as in 'assert total == 10'"));
   CHECK_THAT(error_for(scenario({R"("assert 1 = 1")"})),
              Contains(":7:18: expected ==, !=, <, <=, > or >= in the condition, found '='"));
@@ -180,25 +175,25 @@ TEST_CASE("m[k]++ from two goroutines: fatal or a lost increment, never a read-w
   const std::string initial = "hash_seed = 1\ninitial = [\"m[0] = 0\"]";
   // Within 2 preemptions (each class needs one) to keep the test fast.
   const Explored e = explore(scenario({R"("m[0]++")", R"("m[0]++")"}, "final = { 0 = 2 }", initial), 2);
-  CHECK(outcomes(e.dfs) ==
+  CHECK(outcome_set(e.dfs) ==
         std::set{ok(), outcome(OutcomeKind::kFatal, "concurrent map writes"),
                  outcome(OutcomeKind::kWrongResult, "final contents {0: 1}, expected {0: 2}")});
   // Written as a read and a write (what -race compiles), it is another race:
   // the read can meet the other's write.
   const Explored split = explore(scenario({R"("get 0 -> v", "put 0 v+1")", R"("get 0 -> v", "put 0 v+1")"}, "final = { 0 = 2 }", initial), 2);
-  CHECK(outcomes(split.dfs).count(outcome(OutcomeKind::kFatal, "concurrent map read and map write")) == 1);
+  CHECK(outcome_set(split.dfs).count(outcome(OutcomeKind::kFatal, "concurrent map read and map write")) == 1);
   // GOMAXPROCS=1: the whole statement runs between two switches, one point each.
   const Explored one_p = explore(scenario({R"("m[0]++")", R"("m[0]++")"}, "final = { 0 = 2 }", initial + "\ngomaxprocs = 1"));
   CHECK(one_p.dfs.executions == 2);
-  CHECK(outcomes(one_p.dfs) == std::set{ok()});
+  CHECK(outcome_set(one_p.dfs) == std::set{ok()});
   // Behind a mutex (mu.Lock(); m[k]++; mu.Unlock()) it is exact.
-  CHECK(outcomes(explore(scenario({R"("m[0]++")", R"("m[0] *= 3")"}, "final = { 0 = 3 }", "initial = [\"m[0] = 0\"]", "mutex")).dfs)
+  CHECK(outcome_set(explore(scenario({R"("m[0]++")", R"("m[0] *= 3")"}, "final = { 0 = 3 }", "initial = [\"m[0] = 0\"]", "mutex")).dfs)
             .count(ok()) == 1);
   // Copy-on-write without a CAS loses one.
-  CHECK(outcomes(explore(scenario({R"("m[0]++")", R"("m[0]++")"}, "final = { 0 = 2 }", "", "cow")).dfs)
+  CHECK(outcome_set(explore(scenario({R"("m[0]++")", R"("m[0]++")"}, "final = { 0 = 2 }", "", "cow")).dfs)
             .count(outcome(OutcomeKind::kWrongResult, "final contents {0: 1}, expected {0: 2}")) == 1);
   // A nil map panics, as mapassign does.
-  CHECK(outcomes(explore(scenario({R"("m[0] -= 1")"}, "outcome = \"panic\"", "nil = true")).dfs) ==
+  CHECK(outcome_set(explore(scenario({R"("m[0] -= 1")"}, "outcome = \"panic\"", "nil = true")).dfs) ==
         std::set{outcome(OutcomeKind::kPanic, "assignment to entry in nil map")});
   CHECK_THAT(error_for(scenario({R"("m[0]++")"}, "never = [\"exception\"]", "", "sync")),
              Contains(":7:9: 'm' is a sync.Map, which has no index expression"));
@@ -211,8 +206,8 @@ TEST_CASE("m[k]++ from two goroutines: fatal or a lost increment, never a read-w
 
 TEST_CASE("locals accumulate without a step, and assert checks them", "[scenario][language]") {
   const std::string sum = R"("total := 0", "for i in 0..1000: total += i", "x := 7", "x *= 3", "x -= 1", "x++", "x--", "put 1 x")";
-  CHECK(outcomes(explore(scenario({sum + R"(, "assert total == 499500")"}, "final = { 1 = 20 }")).dfs) == std::set{ok()});
-  CHECK(outcomes(explore(scenario({sum + R"(, "assert total == 499501")"}, "outcome = \"assertion\"")).dfs) ==
+  CHECK(outcome_set(explore(scenario({sum + R"(, "assert total == 499500")"}, "final = { 1 = 20 }")).dfs) == std::set{ok()});
+  CHECK(outcome_set(explore(scenario({sum + R"(, "assert total == 499501")"}, "outcome = \"assertion\"")).dfs) ==
         std::set{outcome(OutcomeKind::kAssertion, "total == 499501 is false (499500 == 499501)")});
   // Locals take no step: the same schedules as without them (a cow put is
   // two points, an atomic load and an atomic store: C(4, 2) = 6).
@@ -220,7 +215,7 @@ TEST_CASE("locals accumulate without a step, and assert checks them", "[scenario
   const Explored without = explore(scenario({R"("put 1 2")", R"("put 2 2")"}, "never = [\"exception\"]", "", "cow"));
   CHECK(without.dfs.executions == 6);
   CHECK(with.dfs.executions == without.dfs.executions);
-  CHECK(outcomes(with.dfs) == outcomes(without.dfs));
+  CHECK(outcome_set(with.dfs) == outcome_set(without.dfs));
   CHECK_THAT(error_for(scenario({R"("total += 1")"})), Contains(":7:9: unknown variable 'total': declare it first, as in 'total := 0'"));
   CHECK_THAT(error_for(scenario({R"("x := 1", "x := 2")"})), Contains(":7:21: no new variables on the left of ':='"));
   CHECK_THAT(error_for(scenario({R"("for i in 0..2: i++")"})), Contains(":7:24: cannot assign to the loop variable 'i'"));
@@ -242,19 +237,19 @@ std::string with_main(const std::string& main_ops, const std::vector<std::string
 TEST_CASE("[main] starts goroutines with go, joins them with a WaitGroup, then checks", "[scenario][language]") {
   const std::string worker = R"("defer done wg", "m[0]++")";
   const std::string start = R"("add wg 2", "go g0", "go g1")";
-  CHECK(outcomes(explore(with_main(start + R"(, "wait wg", "v := m[0]", "assert v == 2")", {worker, worker}, "every = \"ok\"")).dfs) ==
+  CHECK(outcome_set(explore(with_main(start + R"(, "wait wg", "v := m[0]", "assert v == 2")", {worker, worker}, "every = \"ok\"")).dfs) ==
         std::set{ok()});
   // Without the Wait, main can read before the workers are done.
-  const std::set<harness::Outcome> early = outcomes(explore(with_main(start + R"(, "v := m[0]", "assert v == 2")", {worker, worker}, "never = [\"exception\"]")).dfs);
+  const std::set<harness::Outcome> early = outcome_set(explore(with_main(start + R"(, "v := m[0]", "assert v == 2")", {worker, worker}, "never = [\"exception\"]")).dfs);
   CHECK(early.count(ok()) == 1);
   CHECK(early.count(outcome(OutcomeKind::kAssertion, "v == 2 is false (0 == 2)")) == 1);
   CHECK(early.count(outcome(OutcomeKind::kAssertion, "v == 2 is false (1 == 2)")) == 1);
   // Wait cannot run before Done: one schedule (main's Add, g0's Done, main's Wait).
   CHECK(explore(with_main(R"("add wg 1", "go g0", "wait wg")", {R"("done wg")"}, "every = \"ok\"")).dfs.executions == 1);
   // Go's counter is an int32 and may not go below zero.
-  CHECK(outcomes(explore(with_main(R"("go g0")", {R"("done wg")"}, "outcome = \"panic\"")).dfs) ==
+  CHECK(outcome_set(explore(with_main(R"("go g0")", {R"("done wg")"}, "outcome = \"panic\"")).dfs) ==
         std::set{outcome(OutcomeKind::kPanic, "sync: negative WaitGroup counter")});
-  CHECK(outcomes(explore(with_main(R"("add wg 2147483647", "add wg 1", "go g0")", {R"("recover")"}, "outcome = \"panic\"")).dfs) ==
+  CHECK(outcome_set(explore(with_main(R"("add wg 2147483647", "add wg 1", "go g0")", {R"("recover")"}, "outcome = \"panic\"")).dfs) ==
         std::set{outcome(OutcomeKind::kPanic, "sync: negative WaitGroup counter")});
 
   CHECK_THAT(error_for(scenario({R"("go g0")"})), Contains(":7:9: 'go' starts a goroutine from [main]"));
@@ -277,7 +272,7 @@ TEST_CASE("gomaxprocs = 1 is accepted for sync and cow, and changes nothing ther
     const Explored many = explore(scenario(ops, "never = [\"exception\"]", "", kind));
     const Explored one = explore(scenario(ops, "never = [\"exception\"]", "gomaxprocs = 1", kind));
     CHECK(one.dfs.executions == many.dfs.executions);
-    CHECK(outcomes(one.dfs) == outcomes(many.dfs));
+    CHECK(outcome_set(one.dfs) == outcome_set(many.dfs));
   }
 }
 
@@ -301,14 +296,14 @@ TEST_CASE("atomic Load, Store, Add, Swap and CompareAndSwap are one step each", 
   // A Load then a Store loses an increment; Add and a CAS retry loop do not.
   const std::string join = R"("add wg 2", "go g0", "go g1", "wait wg", "load n -> v", "assert v == 2")";
   auto worker = [](const std::string& ops) { return R"("defer done wg", )" + ops; };
-  const std::set<harness::Outcome> lost = outcomes(explore(with_atomic(join, {worker(load_store), worker(load_store)}, "never = [\"exception\"]")).dfs);
+  const std::set<harness::Outcome> lost = outcome_set(explore(with_atomic(join, {worker(load_store), worker(load_store)}, "never = [\"exception\"]")).dfs);
   CHECK(lost == std::set{ok(), outcome(OutcomeKind::kAssertion, "v == 2 is false (1 == 2)")});
-  CHECK(outcomes(explore(with_atomic(join, {worker(R"("add n 1")"), worker(R"("add n 1")")}, "every = \"ok\"")).dfs) == std::set{ok()});
+  CHECK(outcome_set(explore(with_atomic(join, {worker(R"("add n 1")"), worker(R"("add n 1")")}, "every = \"ok\"")).dfs) == std::set{ok()});
   const std::string cas = R"("repeat: load n -> old; cas n old old+1 -> swapped; until swapped")";
-  CHECK(outcomes(explore(with_atomic(join, {worker(cas), worker(cas)}, "every = \"ok\"")).dfs) == std::set{ok()});
+  CHECK(outcome_set(explore(with_atomic(join, {worker(cas), worker(cas)}, "every = \"ok\"")).dfs) == std::set{ok()});
   // What each returns: CompareAndSwap whether it swapped, Swap the old value,
   // Add the new one; an initial value, negative too.
-  CHECK(outcomes(explore(R"(description = "x"
+  CHECK(outcome_set(explore(R"(description = "x"
 [[atomic]]
 name = "n"
 initial = -1
@@ -349,9 +344,9 @@ TEST_CASE("an atomic and a waitgroup cannot share a name", "[scenario][language]
 TEST_CASE("kind cow-cas publishes with CompareAndSwap and retries: no update lost", "[scenario][language]") {
   const std::vector<std::string> writers{R"("put 1 1", "m[2]++")", R"("put 3 3", "m[2] += 2")"};
   const std::string exact = "final = { 1 = 1, 2 = 3, 3 = 3 }";
-  CHECK(outcomes(explore(scenario(writers, exact, "", "cow")).dfs).count(ok()) == 1);
-  CHECK(outcomes(explore(scenario(writers, exact, "", "cow")).dfs).size() > 1);  // story 10: updates lost
-  CHECK(outcomes(explore(scenario(writers, exact, "", "cow-cas")).dfs) == std::set{ok()});
+  CHECK(outcome_set(explore(scenario(writers, exact, "", "cow")).dfs).count(ok()) == 1);
+  CHECK(outcome_set(explore(scenario(writers, exact, "", "cow")).dfs).size() > 1);  // story 10: updates lost
+  CHECK(outcome_set(explore(scenario(writers, exact, "", "cow-cas")).dfs) == std::set{ok()});
 }
 
 // ---- 8. channels, range with a body ----
@@ -374,13 +369,13 @@ TEST_CASE("channels block where Go's do: send, receive, close", "[scenario][lang
   // Capacity 2: both sends may come first, or a receive between them: two.
   CHECK(explore(with_channel(2, {R"("send c 1", "send c 2")", fifo}, "every = \"ok\"")).dfs.executions == 2);
   // A closed, drained channel gives 0 and ok = false; range stops there.
-  CHECK(outcomes(explore(with_channel(1, {R"("send c 1", "send c 2", "close c")",
+  CHECK(outcome_set(explore(with_channel(1, {R"("send c 1", "send c 2", "close c")",
                                           R"("total := 0", "for v in range c: total += v", "recv c -> z, ok", "assert total == 3", "assert z == 0", "assert !ok")"},
                                       "every = \"ok\"")).dfs) == std::set{ok()});
   // A sender blocked on an unbuffered channel that gets closed panics, as a send after the close does.
-  CHECK(outcomes(explore(with_channel(0, {R"("send c 1")", R"("close c")"}, "outcome = \"panic\"")).dfs) ==
+  CHECK(outcome_set(explore(with_channel(0, {R"("send c 1")", R"("close c")"}, "outcome = \"panic\"")).dfs) ==
         std::set{outcome(OutcomeKind::kPanic, "send on closed channel")});
-  CHECK(outcomes(explore(with_channel(0, {R"("close c", "close c")"}, "outcome = \"panic\"")).dfs) ==
+  CHECK(outcome_set(explore(with_channel(0, {R"("close c", "close c")"}, "outcome = \"panic\"")).dfs) ==
         std::set{outcome(OutcomeKind::kPanic, "close of closed channel")});
   // Nobody sends: Go's "all goroutines are asleep - deadlock!".
   const harness::Report stuck = explore(with_channel(0, {R"("recv c")"}, "outcome = \"deadlock\"")).dfs;
@@ -403,11 +398,11 @@ TEST_CASE("for k, v in range m runs its body between mapiternext's steps; delete
   const Explored sum = explore(scenario({R"("total := 0", "for k, v in range m: total += v; assert k == v", "assert total == 6")"}, "every = \"ok\"", initial));
   // One goroutine, but mapiterinit's random start is a data choice: 8 offsets in the one bucket.
   CHECK(sum.dfs.executions == 8);
-  CHECK(outcomes(sum.dfs) == std::set{ok()});
-  CHECK(outcomes(explore(scenario({R"("for k in range m: delete k", "len -> n", "assert n == 0")"}, "len = 0", initial)).dfs) ==
+  CHECK(outcome_set(sum.dfs) == std::set{ok()});
+  CHECK(outcome_set(explore(scenario({R"("for k in range m: delete k", "len -> n", "assert n == 0")"}, "len = 0", initial)).dfs) ==
         std::set{ok()});
   // A write inside another goroutine's range body: Go's iteration check may fire.
-  CHECK(outcomes(explore(scenario({R"("for k, _ in range m: get k")", R"("put 9 9")"}, "never = [\"exception\"]", initial), 1).dfs)
+  CHECK(outcome_set(explore(scenario({R"("for k, _ in range m: get k")", R"("put 9 9")"}, "never = [\"exception\"]", initial), 1).dfs)
             .count(outcome(OutcomeKind::kFatal, "concurrent map iteration and map write")) == 1);
 }
 
@@ -429,11 +424,11 @@ TEST_CASE("string keys: map[string]int64 through the generic path, reported by n
   const Explored strings = explore(scenario(quoted({R"(m["apple"]++)", R"(m["apple"]++)"}), "final = { apple = 2 }", initial), 2);
   const Explored numbers = explore(scenario({R"("m[1]++")", R"("m[1]++")"}, "final = { 1 = 2 }", "hash_seed = 1\ninitial = [\"m[1] = 0\"]"), 2);
   CHECK(strings.dfs.executions == numbers.dfs.executions);
-  CHECK(outcomes(strings.dfs) ==
+  CHECK(outcome_set(strings.dfs) ==
         std::set{ok(), outcome(OutcomeKind::kFatal, "concurrent map writes"),
                  outcome(OutcomeKind::kWrongResult, "final contents {\"apple\": 1}, expected {\"apple\": 2}")});
   // Reads, get-or-put and range see the strings' numbers; comparisons with a string work.
-  CHECK(outcomes(explore(scenario(one_goroutine({R"(v, ok := m["pear"])", "assert !ok", R"(get-or-put "pear" 3 -> p)", "assert p == 3",
+  CHECK(outcome_set(explore(scenario(one_goroutine({R"(v, ok := m["pear"])", "assert !ok", R"(get-or-put "pear" 3 -> p)", "assert p == 3",
                                           R"(n := 0)", R"(for k, v in range m: n += v; assert k != "plum")", "assert n == 3"}),
                                   "final = { apple = 0, pear = 3 }", initial)).dfs) == std::set{ok()});
   CHECK_THAT(error_for(scenario(quoted({R"(m[1]++)"}), "every = \"ok\"", initial)),
@@ -450,17 +445,17 @@ TEST_CASE("string keys: map[string]int64 through the generic path, reported by n
 TEST_CASE("m[k] /= x is a mapaccess then a mapassign; / and % are Go's", "[scenario][language]") {
   const std::string initial = "hash_seed = 1\ninitial = [\"m[0] = 100\"]";
   // Unlike m[k]++, the read can meet the other's write.
-  CHECK(outcomes(explore(scenario({R"("m[0] /= 3")", R"("m[0]++")"}, "never = [\"exception\"]", initial), 2).dfs)
+  CHECK(outcome_set(explore(scenario({R"("m[0] /= 3")", R"("m[0]++")"}, "never = [\"exception\"]", initial), 2).dfs)
             .count(outcome(OutcomeKind::kFatal, "concurrent map read and map write")) == 1);
-  CHECK(outcomes(explore(scenario({R"("m[0] %= 3")", R"("m[0]++")"}, "never = [\"exception\"]", initial), 2).dfs)
+  CHECK(outcome_set(explore(scenario({R"("m[0] %= 3")", R"("m[0]++")"}, "never = [\"exception\"]", initial), 2).dfs)
             .count(outcome(OutcomeKind::kFatal, "concurrent map read and map write")) == 1);
   // Division by zero panics after the read, before any write: a recover keeps the map whole.
-  CHECK(outcomes(explore(scenario({R"("defer recover", "x := 0", "m[0] /= x")"}, "final = { 0 = 100 }", initial)).dfs) ==
+  CHECK(outcome_set(explore(scenario({R"("defer recover", "x := 0", "m[0] /= x")"}, "final = { 0 = 100 }", initial)).dfs) ==
         std::set{outcome(OutcomeKind::kOk, "recovered: runtime error: integer divide by zero")});
-  CHECK(outcomes(explore(scenario({R"("x := 5", "y := x % 0")"}, "outcome = \"panic\"")).dfs) ==
+  CHECK(outcome_set(explore(scenario({R"("x := 5", "y := x % 0")"}, "outcome = \"panic\"")).dfs) ==
         std::set{outcome(OutcomeKind::kPanic, "runtime error: integer divide by zero")});
   // Truncated toward zero; the one overflow wraps, as Go's does.
-  CHECK(outcomes(explore(scenario({R"("x := -7", "assert x / 2 == -3", "assert x % 2 == -1", "m[0] /= -8", "y := -9223372036854775807 - 1", "y /= -1", "assert y == -9223372036854775807 - 1", "y %= -1", "assert y == 0")"},
+  CHECK(outcome_set(explore(scenario({R"("x := -7", "assert x / 2 == -3", "assert x % 2 == -1", "m[0] /= -8", "y := -9223372036854775807 - 1", "y /= -1", "assert y == -9223372036854775807 - 1", "y %= -1", "assert y == 0")"},
                                   "final = { 0 = -12 }", initial)).dfs) == std::set{ok()});
   CHECK_THAT(error_for(scenario({R"("put 1 7/0")"})), Contains(":7:16: invalid operation: division by zero"));
   CHECK_THAT(error_for(scenario({R"("put 1 (-9223372036854775807-1)/-1")"})), Contains(":7:39: constant expression overflows int64"));
@@ -483,7 +478,7 @@ TEST_CASE("hash_seed = \"explore\" explores the seeds 0 to 7 as a data choice", 
   }
   const Explored explored = explore(scenario(writers, "never = [\"exception\"]", "B = 1\nhash_seed = \"explore\""), 3);
   CHECK(explored.dfs.executions == executions);
-  CHECK(outcomes(explored.dfs) == classes);
+  CHECK(outcome_set(explored.dfs) == classes);
   CHECK(classes.count(outcome(OutcomeKind::kCorruption, "map 'm': count is 2 but 1 keys are reachable")) == 1);
   CHECK_THAT(error_for(scenario(writers, "never = [\"exception\"]", "hash_seed = \"random\"")),
              Contains(":4:13: hash_seed must be a whole number or \"explore\", found \"random\""));
@@ -513,7 +508,7 @@ TEST_CASE("a shared [[var]]: counter++ is a plain load and a plain store", "[sce
   const Explored two = explore(with_shared("", {R"("counter++")", R"("counter += 1")"}, "never = [\"exception\"]"));
   CHECK(two.dfs.executions == 6);
   // Joined and checked: both loads before both stores lose one.
-  const std::set<harness::Outcome> joined = outcomes(explore(with_shared(
+  const std::set<harness::Outcome> joined = outcome_set(explore(with_shared(
       R"("add wg 2", "go g0", "go g1", "wait wg", "assert counter == 2")",
       {R"("defer done wg", "counter++")", R"("defer done wg", "counter++")"}, "never = [\"exception\"]")).dfs);
   CHECK(joined == std::set{ok(), outcome(OutcomeKind::kAssertion, "counter == 2 is false (1 == 2)")});
@@ -524,7 +519,7 @@ TEST_CASE("a shared [[var]]: counter++ is a plain load and a plain store", "[sce
                              "[[goroutine]]\nname = \"a\"\nops = [\"defer done wg\", \"lock mu\", \"counter++\", \"unlock mu\"]\n"
                              "[[goroutine]]\nname = \"b\"\nops = [\"defer done wg\", \"lock mu\", \"counter = counter * 2\", "
                              "\"unlock mu\"]\n[expect]\nevery = \"ok\"\n";
-  CHECK(outcomes(explore(locked).dfs) == std::set{ok()});
+  CHECK(outcome_set(explore(locked).dfs) == std::set{ok()});
   CHECK_THAT(error_for(with_shared("", {R"("counter := 1")"}, "every = \"ok\"")),
              Contains(":8:17: 'counter' is a shared [[var]], declared already: assign it with '='"));
   CHECK_THAT(error_for(with_shared("", {R"("for counter in 0..2: recover")"}, "every = \"ok\"")),
