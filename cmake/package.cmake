@@ -3,12 +3,18 @@
 #
 #   interleave::harness  the engine (links Boost.Context, fmt, spdlog, Threads)
 #   interleave::maps     the models of Go's maps (links interleave::harness)
+#   interleave::catch2   exploring inside a Catch2 v2 test case (links
+#                        interleave::harness and Catch2; when Catch2 was found)
 #
 # The same names work from an installed tree (find_package) and from the
 # source tree (add_subdirectory).
 
 add_library(interleave::harness ALIAS harness)
 add_library(interleave::maps ALIAS maps)
+if(TARGET interleave_catch2)
+  add_library(interleave::catch2 ALIAS interleave_catch2)
+  set_target_properties(interleave_catch2 PROPERTIES EXPORT_NAME catch2)
+endif()
 # Installed in lib/ beside other libraries: names that say whose they are.
 set_target_properties(harness PROPERTIES OUTPUT_NAME interleave_harness EXPORT_NAME harness)
 set_target_properties(maps PROPERTIES OUTPUT_NAME interleave_maps EXPORT_NAME maps)
@@ -29,6 +35,12 @@ foreach(folder harness maps)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/${folder}
           FILES_MATCHING PATTERN "*.hpp")
 endforeach()
+# Its own export set: a user without Catch2 still finds the rest.
+if(TARGET interleave_catch2)
+  install(TARGETS interleave_catch2 EXPORT interleaveCatch2Targets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(EXPORT interleaveCatch2Targets NAMESPACE interleave:: FILE interleaveCatch2Targets.cmake
+          DESTINATION ${INTERLEAVE_CMAKE_DIR})
+endif()
 if(INTERLEAVE_BUILD_TOOLS)
   install(TARGETS interleave RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()

@@ -7,9 +7,9 @@
 #include "harness/explore.hpp"
 #include "harness/trace/atomic_file.hpp"
 #include "harness/trace/text_escape.hpp"
+#include "harness/trace/timeline.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
-#include "tools/interleave/timeline.hpp"
 #include "tools/scenario/canonical_hash.hpp"
 #include "tools/scenario/program.hpp"
 
@@ -72,7 +72,7 @@ int cmd_show(const std::string& trace_path) {
   const std::optional<harness::Trace> trace = load_trace_or_report(trace_path, exit_code);
   if (!trace) return exit_code;
   print_header(std::cout, *trace);
-  std::cout << render_timeline(*trace);
+  std::cout << harness::render_timeline(*trace);
   return kExitHeld;
 }
 
@@ -170,7 +170,7 @@ int cmd_replay(const std::string& trace_path, bool check, bool allow_outside, st
   if (recorded_hash != now)
     out << fmt::format("note: the meaning of {} changed since this trace was recorded (scenario hash {}, now {})\n",
                        scenario.path, recorded_hash.empty() ? "none" : recorded_hash, now);
-  out << render_timeline(result.trace);
+  out << harness::render_timeline(result.trace);
   const bool same_outcome = result.trace.outcome == trace->outcome;
   out << (same_outcome ? fmt::format("outcome confirmed: {}\n", harness::describe(trace->outcome))
                        : fmt::format("outcome NOT reproduced: the trace says '{}', the replay gives '{}'\n",

@@ -1,4 +1,4 @@
-#include "tools/interleave/timeline.hpp"
+#include "harness/trace/timeline.hpp"
 
 #include <algorithm>
 
@@ -6,18 +6,18 @@
 
 #include "harness/trace/text_escape.hpp"
 
-namespace interleave {
+namespace harness {
 namespace {
 
 constexpr std::size_t kMinWidth = 14;
 constexpr std::size_t kMaxWidth = 60;
 
-std::string cell_text(const harness::Trace& trace, const harness::Event& e) {
+std::string cell_text(const Trace& trace, const Event& e) {
   std::string text = e.label;
   // Name the object only when there could be doubt: traces of one map or
   // one mutex say it in the label already.
-  if (e.object != harness::kNoObject && harness::index(e.object) < trace.objects.size() && trace.objects.size() > 1)
-    text += " (" + trace.objects[harness::index(e.object)].name + ")";
+  if (e.object != kNoObject && index(e.object) < trace.objects.size() && trace.objects.size() > 1)
+    text += " (" + trace.objects[index(e.object)].name + ")";
   if (!e.detail.empty()) {
     // The failing step's detail also lists the other goroutines: shown below.
     std::string detail = e.detail;
@@ -31,22 +31,22 @@ std::string cell_text(const harness::Trace& trace, const harness::Event& e) {
 
 /// Characters, not bytes: a name or detail in UTF-8 is padded and cut as it
 /// shows, and never cut inside a character.
-std::size_t length(const std::string& text) { return harness::trace_text::characters(text, text.size()); }
+std::size_t length(const std::string& text) { return trace_text::characters(text, text.size()); }
 
 std::string fit(const std::string& text, std::size_t width) {
   const std::size_t shown = length(text);
   if (shown <= width) return text + std::string(width - shown, ' ');
-  return std::string(harness::trace_text::first_characters(text, width - 3)) + "...";
+  return std::string(trace_text::first_characters(text, width - 3)) + "...";
 }
 
 }  // namespace
 
-std::string render_timeline(const harness::Trace& trace) {
+std::string render_timeline(const Trace& trace) {
   const std::size_t columns = trace.fibers.size();
   std::vector<std::size_t> width(columns, kMinWidth);
   for (std::size_t i = 0; i < columns; ++i) width[i] = std::max(width[i], length(trace.fibers[i]));
   for (const auto& e : trace.events) {
-    const std::size_t column = harness::index(e.fiber);
+    const std::size_t column = index(e.fiber);
     // Not std::clamp: a long goroutine name makes the column wider than kMaxWidth.
     width[column] = std::max(width[column], std::min(length(cell_text(trace, e)), kMaxWidth));
   }
@@ -57,16 +57,16 @@ std::string render_timeline(const harness::Trace& trace) {
   out += "\n";
   for (const auto& e : trace.events) {
     out += fmt::format("{:>5}", e.step);
-    const std::size_t column = harness::index(e.fiber);
+    const std::size_t column = index(e.fiber);
     for (std::size_t i = 0; i < columns; ++i)
       out += "  " + (i == column ? fit(cell_text(trace, e), width[i]) : std::string(width[i], ' '));
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += "\n";
   }
-  out += fmt::format("=> {}\n", harness::describe(trace.outcome));
+  out += fmt::format("=> {}\n", describe(trace.outcome));
   if (!trace.outcome.ok() && !trace.events.empty()) {
-    const harness::Event& last = trace.events.back();
-    out += fmt::format("   at step {}: goroutine '{}' at {}\n", last.step, trace.fibers[harness::index(last.fiber)],
+    const Event& last = trace.events.back();
+    out += fmt::format("   at step {}: goroutine '{}' at {}\n", last.step, trace.fibers[index(last.fiber)],
                        last.label);
     // "goroutine i 'name' is at label" notes: the other half of the pair.
     std::size_t at = 0;
@@ -80,4 +80,4 @@ std::string render_timeline(const harness::Trace& trace) {
   return out;
 }
 
-}  // namespace interleave
+}  // namespace harness
