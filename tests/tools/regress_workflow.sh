@@ -86,6 +86,10 @@ has "^ok   replay $corruption: reproduces$"
 has "^3 passed, 0 failed$"
 validate found.xml
 timed found.xml 3
+# A scenario's statistics (the times, executions per second) go to the JUnit
+# report only, never to the console.
+grep -q "statistics: [0-9,]* executions in [0-9.]* s" found.xml || fail "found.xml has no scenario statistics"
+lacks "statistics:"
 
 # ---- 2. an edit that keeps the meaning ----
 cat > scenarios/story.toml <<'TOML'

@@ -24,6 +24,7 @@
 #include "tools/interleave/interrupt.hpp"
 #include "tools/interleave/json_report.hpp"
 #include "tools/interleave/shrink.hpp"
+#include "tools/interleave/statistics.hpp"
 #include "tools/scenario/canonical_hash.hpp"
 #include "tools/scenario/program.hpp"
 
@@ -44,6 +45,9 @@ struct CaseResult {
   std::string output;   ///< what the case printed (JUnit system-out)
   bool print_output = false;  ///< a failing scenario's report goes to the console too
   double seconds = 0;   ///< JUnit only
+  /// A scenario's statistics (statistics.hpp), JUnit's system-out only:
+  /// the console never shows a time.
+  std::string statistics;
 };
 
 std::string xml_escape(const std::string& text) {
@@ -75,7 +79,7 @@ std::string junit(const std::vector<CaseResult>& cases, double seconds) {
     if (!c.failure.empty())
       xml += fmt::format("      <failure message=\"{}\">{}\n\n{}</failure>\n", xml_escape(c.failure.substr(0, c.failure.find('\n'))),
                          xml_escape(c.failure), xml_escape(c.output));
-    xml += fmt::format("      <system-out>{}</system-out>\n    </testcase>\n", xml_escape(c.output));
+    xml += fmt::format("      <system-out>{}</system-out>\n    </testcase>\n", xml_escape(c.output + c.statistics));
   }
   return xml + "  </testsuite>\n</testsuites>\n";
 }
@@ -230,8 +234,12 @@ void check_scenario(const std::string& path, CaseResult& result) {
   try {
     const Scenario scenario = load_scenario(path);
     const ScenarioRun run = run_scenario(scenario, ExploreOverrides{}, std::nullopt, ProgressDisplay::kNone);
-    const ScenarioReport report = scenario_report(scenario, run, ShardSet{});
+    ScenarioReport report = scenario_report(scenario, run, ShardSet{});
     print_scenario(log, report);
+    report.statistics = statistics_of(run);
+    std::ostringstream statistics;
+    print_statistics(statistics, report);
+    result.statistics = statistics.str();
     if (report.judgement == Judgement::kFailed) {
       std::string why;
       for (const std::string& failure : report.failures) why += (why.empty() ? "" : "; ") + failure;

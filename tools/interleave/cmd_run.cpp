@@ -74,7 +74,7 @@ void check_output_folder(const std::string& path) {
 
 int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overrides,
             const std::optional<std::string>& traces_dir, const std::optional<std::string>& json_path,
-            bool progress_in_log) {
+            bool progress_in_log, bool stats) {
   RunReport report;
   if (overrides.shard) report.shards = ShardSet{overrides.shard->count, {overrides.shard->index}};
   std::vector<std::string> io_errors;  // files that could not be written: exit 4, after the report
@@ -128,7 +128,9 @@ int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overr
       continue;
     }
     report.scenarios.push_back(scenario_report(*scenario, run, report.shards));
+    if (stats) report.scenarios.back().statistics = statistics_of(run);
     print_scenario(out, report.scenarios.back());
+    if (stats) print_statistics(out, report.scenarios.back());
     for (const SavedTrace& t : run.traces)
       if (!t.error.empty()) io_errors.push_back(t.error);
     if (run.report.interrupted && !run.time_limit) {

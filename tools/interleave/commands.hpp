@@ -14,9 +14,10 @@ namespace interleave {
 
 /// `progress_in_log`: --progress, a plain progress line now and then when
 /// stderr is not a terminal (on a terminal the progress line is always shown).
+/// `stats`: --stats, the statistics of each scenario (statistics.hpp).
 int cmd_run(const std::vector<std::string>& paths, const ExploreOverrides& overrides,
             const std::optional<std::string>& traces_dir, const std::optional<std::string>& json_path = std::nullopt,
-            bool progress_in_log = false);
+            bool progress_in_log = false, bool stats = false);
 int cmd_merge(const std::vector<std::string>& report_paths, const std::optional<std::string>& json_path, bool partial);
 int cmd_points(const std::string& path, const ExploreOverrides& overrides);
 /// `allow_outside`: read the trace's scenario even if its path leads out of

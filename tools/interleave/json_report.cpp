@@ -180,6 +180,7 @@ Json scenario_json(const ScenarioReport& r) {
   json["outcomes"] = std::move(outcomes);
   const Json held = r.judgement == Judgement::kNotJudged ? Json(nullptr) : Json(r.judgement == Judgement::kHeld);
   json["expectation"] = Json{{"held", held}, {"failures", strings(r.failures)}, {"caveats", strings(r.caveats)}};
+  if (r.statistics) json["statistics"] = statistics_json(*r.statistics);
   return json;
 }
 
@@ -218,6 +219,7 @@ ScenarioReport scenario_of_json(const Json& json, const ShardSet& shards) {
   r.judgement = held.is_null() ? Judgement::kNotJudged : held.get<bool>() ? Judgement::kHeld : Judgement::kFailed;
   r.failures = expectation.at("failures").get<std::vector<std::string>>();
   r.caveats = expectation.at("caveats").get<std::vector<std::string>>();
+  if (json.contains("statistics")) r.statistics = statistics_of_json(json.at("statistics"));
   return r;
 }
 
@@ -301,6 +303,7 @@ RunReport merge_runs(const std::vector<RunReport>& reports) {
   for (std::size_t i = 0; i < reports.front().scenarios.size(); ++i) {
     ScenarioReport into = reports.front().scenarios[i];
     into.shards = merged.shards;
+    into.statistics.reset();  // the shards' times and first executions do not add up
     into.executions = into.pruned = 0;
     into.exhausted = true;
     into.interrupted = false;

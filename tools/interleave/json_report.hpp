@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/interleave/run_scenario.hpp"
+#include "tools/interleave/statistics.hpp"
 
 namespace interleave {
 
@@ -73,6 +74,8 @@ struct ScenarioReport {
   Judgement judgement = Judgement::kNotJudged;
   std::vector<std::string> failures;
   std::vector<std::string> caveats;
+  /// With `run --stats` only (statistics.hpp); a merge has none.
+  std::optional<ScenarioStatistics> statistics;
   friend bool operator==(const ScenarioReport&, const ScenarioReport&) = default;
 };
 

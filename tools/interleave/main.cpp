@@ -175,6 +175,12 @@ int main(int argc, char** argv) {
                 "when stderr is not a terminal (a CI log), print a plain progress line every 10 seconds: "
                 "executions, rate, failing executions, outcome classes, time elapsed (on a terminal a progress "
                 "line is always shown)");
+  bool stats = false;
+  run->add_flag("--stats", stats,
+                "under each scenario, per outcome class its share of the executions, the first execution that "
+                "reached it and the strategy that found it, and the scenario's wall time and executions per second "
+                "(also in --json as \"statistics\"); times differ from run to run, so without it the reports do not "
+                "carry any");
   run->footer(kExitCodesHelp);
 
   interleave::ExploreOverrides points_overrides;
@@ -301,7 +307,7 @@ int main(int argc, char** argv) {
   if (time_limit) timer.emplace(*time_limit);
   int code = interleave::kExitBadInput;
   try {
-    if (*run) code = interleave::cmd_run(run_paths, run_overrides, save_traces, run_json, progress_in_log);
+    if (*run) code = interleave::cmd_run(run_paths, run_overrides, save_traces, run_json, progress_in_log, stats);
     else if (*merge) code = interleave::cmd_merge(merge_paths, merge_json, partial);
     else if (*points) code = interleave::cmd_points(points_path, points_overrides);
     else if (*replay) code = interleave::cmd_replay(replay_path, check, replay_outside);

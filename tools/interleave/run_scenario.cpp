@@ -74,6 +74,7 @@ void append_portfolio_run(harness::Report& into, harness::Report&& more) {
   std::map<harness::Outcome, harness::OutcomeClass> classes;
   for (auto& c : into.classes) classes.emplace(c.outcome, std::move(c));
   for (auto& c : more.classes) {
+    c.first_execution += into.executions;  // numbered across the phases
     auto [it, inserted] = classes.try_emplace(c.outcome, c);
     if (!inserted) it->second.count += c.count;
   }
@@ -181,6 +182,7 @@ std::vector<std::string> trace_stems(const std::vector<std::string>& files) {
 ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overrides,
                          const std::optional<std::string>& traces_dir, ProgressDisplay progress,
                          const std::string& trace_stem) {
+  const auto run_start = std::chrono::steady_clock::now();
   const ExplorePlan plan = [&] {
     auto resolved = resolve_plan(overrides, scenario.explore);
     if (auto* problem = std::get_if<std::string>(&resolved)) throw BadPlan(*problem);
@@ -335,6 +337,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       run.traces.push_back(std::move(saved));
     }
   }
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
   return run;
 }
 

@@ -52,6 +52,9 @@ struct ScenarioRun {
   bool judged = true;       ///< false on a shard: part of the space cannot be judged alone
   bool time_limit = false;  ///< --time-limit stopped it (report.interrupted is set too)
   std::vector<SavedTrace> traces;
+  /// Wall time of the exploration, shrinking and saving included: for
+  /// --stats only (statistics.hpp); no report depends on it otherwise.
+  double seconds = 0;
 };
 
 /// How a run shows its progress on stderr.
