@@ -1,6 +1,9 @@
 #include "harness/explore.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
+
 #include "harness/log.hpp"
 
 #include "harness/execution.hpp"
@@ -44,6 +47,30 @@ Trace run_replay(const Program& program, StackPool& stacks, const std::vector<De
   return trace_of(program, execution, provenance);
 }
 
+/// Why the program does not start afresh, or nullopt: the first
+/// execution's schedule, run twice more, must make the same choices, steps
+/// and outcome each time.
+std::optional<std::string> fresh_start_problem(const Program& program, StackPool& stacks, const Execution& first,
+                                               std::uint64_t max_steps) {
+  const Trace second = record_trace(program, stacks, first.decisions(), {}, max_steps);
+  const Trace third = record_trace(program, stacks, first.decisions(), {}, max_steps);
+  std::string what;
+  if (second.outcome != first.outcome() || second.decisions != first.decisions())
+    what = fmt::format("its first schedule, run again, ended with '{}' rather than '{}'", describe(second.outcome),
+                       describe(first.outcome()));
+  else if (second.events.size() != first.steps() || second.objects != first.objects())
+    what = fmt::format("its first schedule, run again, took {} steps rather than {}", second.events.size(),
+                       first.steps());
+  else if (second.events != third.events || second.outcome != third.outcome)
+    what = "its first schedule, run twice more, took different steps each time";
+  else
+    return std::nullopt;
+  return fmt::format("'{}' does not start afresh: {}. Something it keeps between executions (a global or static "
+                     "variable, a thread_local) changes what it does: reset it in the program's setup, which runs at "
+                     "the start of every execution",
+                     program.name, what);
+}
+
 }  // namespace
 
 Report explore(const Program& program, Strategy& strategy, StackPool& stacks, const ExploreSettings& settings) {
@@ -74,6 +101,12 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
       ++progress.executions;
       if (settings.on_execution && !settings.on_execution(strategy, outcome)) break;
       continue;
+    }
+    if (settings.check_fresh_start && progress.executions == 0) {
+      if (auto problem = fresh_start_problem(program, stacks, execution, settings.max_steps)) {
+        logger().warn("{}", *problem);
+        report.warnings.push_back(std::move(*problem));
+      }
     }
     auto [it, inserted] = classes.try_emplace(outcome);
     OutcomeClass& cls = it->second;

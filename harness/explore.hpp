@@ -42,6 +42,11 @@ struct ExploreSettings {
   /// strategy that ran it and its outcome; false ends the exploration (not
   /// as interrupted). For explore_parallel_capped.
   std::function<bool(const Strategy&, const Outcome&)> on_execution;
+  /// Runs the first execution's schedule twice more and warns
+  /// (Report::warnings) when the program does not behave the same: state it
+  /// keeps between executions (a global, a static, a thread_local) that its
+  /// setup does not reset. Costs two executions per exploration.
+  bool check_fresh_start = false;
 };
 
 struct OutcomeClass {
@@ -62,6 +67,9 @@ struct Report {
   /// included in `executions`, in no class.
   std::uint64_t pruned = 0;
   std::vector<OutcomeClass> classes;  ///< ordered by (kind, message)
+  /// What the exploration noticed about the program, for a person (see
+  /// ExploreSettings::check_fresh_start).
+  std::vector<std::string> warnings;
 
   std::uint64_t failures() const;
   const OutcomeClass* find(OutcomeKind kind) const;

@@ -29,6 +29,15 @@ std::vector<ThreadPart> thread_parts(const StrategyFactory& make_strategy, Shard
   return parts;
 }
 
+/// Each part's warnings, once each, in the parts' order.
+std::vector<std::string> all_warnings(const std::vector<Report>& parts) {
+  std::vector<std::string> warnings;
+  for (const Report& part : parts)
+    for (const std::string& warning : part.warnings)
+      if (std::find(warnings.begin(), warnings.end(), warning) == warnings.end()) warnings.push_back(warning);
+  return warnings;
+}
+
 }  // namespace
 
 Report merge_reports(std::vector<Report> parts) {
@@ -37,6 +46,7 @@ Report merge_reports(std::vector<Report> parts) {
   merged.program = parts.front().program;
   merged.provenance = parts.front().provenance;
   merged.exhausted = true;
+  merged.warnings = all_warnings(parts);
   std::map<Outcome, OutcomeClass> classes;
   for (Report& part : parts) {
     merged.executions += part.executions;
@@ -237,6 +247,7 @@ Report explore_parallel_capped(const Program& program, const StrategyFactory& ma
   merged.pruned = pruned;
   merged.exhausted = exhausted && !interrupted;
   merged.interrupted = interrupted;
+  merged.warnings = all_warnings(parts);
   std::map<Outcome, OutcomeClass> classes;
   for (Report& part : parts)
     for (OutcomeClass& c : part.classes) {

@@ -171,6 +171,7 @@ Result explore_in_test(const Program& program, const Options& options) {
     ExploreSettings settings;
     settings.max_steps = options.max_steps;
     settings.stop = &stop;
+    settings.check_fresh_start = true;  // a C++ program may keep globals between executions
     if (options.stop_at)
       settings.on_execution = [&](const Strategy&, const Outcome& outcome) { return outcome.kind != *options.stop_at; };
     const std::unique_ptr<Strategy> strategy = make_strategy(options);
@@ -192,6 +193,7 @@ Result explore_in_test(const Program& program, const Options& options) {
 std::string check_every_schedule(const Program& program, const Options& options, const char* file, unsigned line) {
   const Result result = explore_in_test(program, options);
   const std::string test = Catch::getResultCapture().getCurrentTestName();
+  for (const std::string& warning : result.report.warnings) WARN("interleave: " << warning);
   std::string trace_path;
   std::string failures;
   if (result.first_failure) {

@@ -14,6 +14,11 @@
 // name, so traces do not depend on where the sources are). They are not
 // reported to Catch2 one by one: the test fails once, for the exploration.
 //
+// The program must start afresh at every execution: its setup builds the
+// state anew. State kept between executions (globals, statics,
+// thread_locals) is detected on the first schedule and reported as a Catch2
+// warning (Report::warnings).
+//
 // INTERLEAVE_REPLAY=PATH in the environment: instead of exploring, replay
 // the trace saved at PATH (the one a failure named) step by step, and fail
 // the test the same way if it still fails. INTERLEAVE_TRACE_DIR sets where

@@ -133,3 +133,24 @@ TEST_CASE("lost update checked with REQUIRE", "[.failing]") {
 TEST_CASE("lost update replayed", "[.failing]") {
   harness::catch2::check_every_schedule(counter(false));
 }
+
+namespace {
+int g_runs = 0;  // state kept between executions: the setup does not reset it
+}  // namespace
+
+TEST_CASE("a program that keeps state between executions is reported as not starting afresh", "[catch2]") {
+  const harness::Program leaky{"leaky", [] {
+                                 ++g_runs;
+                                 auto flag = std::make_shared<harness::Atomic<int>>(0, "flag");
+                                 harness::go("a", [flag] {
+                                   if (g_runs % 2 == 1) flag->store(1);
+                                   flag->store(2);
+                                 });
+                               }};
+  const harness::catch2::Result result = explore_in_test(leaky);
+  REQUIRE(result.report.warnings.size() == 1);
+  CHECK_THAT(result.report.warnings.front(), Catch::Matchers::Contains("'leaky' does not start afresh") &&
+                                                 Catch::Matchers::Contains("reset it in the program's setup"));
+  // A program whose setup builds everything anew draws no warning.
+  CHECK(explore_in_test(counter(false)).report.warnings.empty());
+}
