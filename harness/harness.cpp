@@ -72,6 +72,12 @@ void note(std::string detail) {
 
 bool in_execution() { return current_execution() != nullptr; }
 
+std::string current_goroutine_name() {
+  const Execution* execution = current_execution();
+  if (execution == nullptr || !execution->in_fiber()) return {};
+  return execution->fiber_name(execution->current_fiber());
+}
+
 void interruption_point() {
   const std::atomic<bool>* stop = detail::tl_stop_request;
   if (stop == nullptr || !stop->load(std::memory_order_relaxed)) return;

@@ -77,6 +77,9 @@ bool recording();
 void note(std::string detail);
 
 bool in_execution();
+/// The running goroutine's name; "" outside a goroutine (setup, end checks)
+/// or outside an execution.
+std::string current_goroutine_name();
 
 /// For code that can run long without reaching a preemption point (an
 /// interpreter's loop): when the exploration was asked to stop (Ctrl-C),

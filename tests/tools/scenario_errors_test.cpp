@@ -141,3 +141,18 @@ outcome = "step-bound"
         harness::Outcome{harness::OutcomeKind::kStepBound,
                          "no end after 100 operations of the scenario (a loop too long? raise --max-steps)"});
 }
+
+TEST_CASE("'linearizable' in [expect]: a boolean, with a map, not against the other expectations", "[scenario][errors]") {
+  CHECK(error_for(replaced(kValid, "every = \"ok\"", "every = \"ok\"\nlinearizable = true")) == "no error");
+  CHECK_THAT(error_for(replaced(kValid, "every = \"ok\"", "reach = [\"ok\"]\nlinearizable = 1")),
+             Contains(":9:16: expected true or false for 'linearizable', found an integer"));
+  CHECK_THAT(error_for(replaced(kValid, "every = \"ok\"", "every = \"ok\"\nlinearizable = false")),
+             Contains(":9:16: this expectation cannot be met: every schedule passes, yet some history is not to be "
+                      "linearizable"));
+  CHECK_THAT(error_for(replaced(kValid, "every = \"ok\"", "never = [\"wrong-result\"]\nlinearizable = false")),
+             Contains(":9:16: this expectation cannot be met: some history is not to be linearizable, yet "
+                      "'wrong-result' must never happen"));
+  CHECK_THAT(error_for(replaced(kValid, "every = \"ok\"", "reach = [\"wrong-result\"]\nlinearizable = true")),
+             Contains(":9:16: this expectation cannot be met: every history is to be linearizable, yet "
+                      "'wrong-result' is to be reached"));
+}

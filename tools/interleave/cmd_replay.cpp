@@ -1,6 +1,7 @@
 // interleave replay / show: re-run a trace, or just print it.
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -163,7 +164,9 @@ int cmd_replay(const std::string& trace_path, bool check, bool allow_outside, st
   const std::string recorded_hash = harness::provenance_value(*trace, "scenario-hash");
   const std::string now = canonical_scenario_hash_of_file(scenario.path);
 
-  const harness::Program program = make_program(scenario, *max_steps);
+  // A history found not linearizable leaves its table here.
+  const auto explanation = std::make_shared<std::string>();
+  const harness::Program program = make_program(scenario, *max_steps, explanation);
   harness::StackPool stacks;
   const harness::ReplayResult result = harness::replay_trace(program, stacks, *trace, *max_steps);
   print_header(out, result.trace);
@@ -171,6 +174,7 @@ int cmd_replay(const std::string& trace_path, bool check, bool allow_outside, st
     out << fmt::format("note: the meaning of {} changed since this trace was recorded (scenario hash {}, now {})\n",
                        scenario.path, recorded_hash.empty() ? "none" : recorded_hash, now);
   out << harness::render_timeline(result.trace);
+  if (!explanation->empty()) out << "the history, smallest part that is not linearizable:\n" << *explanation;
   const bool same_outcome = result.trace.outcome == trace->outcome;
   out << (same_outcome ? fmt::format("outcome confirmed: {}\n", harness::describe(trace->outcome))
                        : fmt::format("outcome NOT reproduced: the trace says '{}', the replay gives '{}'\n",

@@ -78,6 +78,7 @@ ScenarioReport scenario_report(const Scenario& scenario, const ScenarioRun& run,
     entry.outcome = c.outcome;
     entry.count = c.count;
     entry.order_key = c.first_key;
+    if (const auto it = run.explanations.find(c.outcome); it != run.explanations.end()) entry.explanation = it->second;
     for (const SavedTrace& t : run.traces) {
       if (t.outcome != c.outcome) continue;
       if (t.error.empty()) entry.trace = t.path;
@@ -127,6 +128,15 @@ void print_scenario(std::ostream& out, const ScenarioReport& report) {
     if (c.trace) out << fmt::format("               trace: {}  (replay: interleave replay {})\n", *c.trace, *c.trace);
     if (!c.trace_error.empty()) out << fmt::format("               trace NOT saved: {}\n", c.trace_error);
     if (!c.shrink_note.empty()) out << fmt::format("               {}\n", c.shrink_note);
+    if (!c.explanation.empty()) {
+      std::string indented;
+      for (std::size_t at = 0; at < c.explanation.size();) {
+        const std::size_t end = c.explanation.find('\n', at);
+        indented += "               " + c.explanation.substr(at, end == std::string::npos ? end : end - at + 1);
+        at = end == std::string::npos ? c.explanation.size() : end + 1;
+      }
+      out << indented << (indented.ends_with('\n') ? "" : "\n");
+    }
   }
   switch (report.judgement) {
     case Judgement::kHeld:
@@ -160,6 +170,7 @@ Json scenario_json(const ScenarioReport& r) {
     entry["trace"] = c.trace ? Json(*c.trace) : Json(nullptr);
     entry["trace_error"] = c.trace_error;
     entry["shrink_note"] = c.shrink_note;
+    if (!c.explanation.empty()) entry["explanation"] = c.explanation;
     outcomes.push_back(std::move(entry));
   }
   Json json;
@@ -212,6 +223,7 @@ ScenarioReport scenario_of_json(const Json& json, const ShardSet& shards) {
     if (!entry.at("trace").is_null()) c.trace = entry.at("trace").get<std::string>();
     c.trace_error = entry.at("trace_error").get<std::string>();
     c.shrink_note = entry.at("shrink_note").get<std::string>();
+    c.explanation = entry.value("explanation", "");
     r.classes.push_back(std::move(c));
   }
   const Json& expectation = json.at("expectation");

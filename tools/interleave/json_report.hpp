@@ -47,6 +47,9 @@ struct ClassReport {
   std::optional<std::string> trace;  ///< where its first failing execution was saved
   std::string trace_error;           ///< why it could not be saved
   std::string shrink_note;
+  /// Why its first execution failed, beyond the message: the smallest
+  /// non-linearizable history as a table (`linearizable` in [expect]).
+  std::string explanation;
   friend bool operator==(const ClassReport&, const ClassReport&) = default;
 };
 

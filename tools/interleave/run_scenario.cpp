@@ -289,6 +289,16 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
 
   for (auto& c : run.report.classes)
     if (!c.outcome.ok()) stamp_scenario(c.first_trace, scenario);
+  // A non-linearizable history: its first execution run again, to keep
+  // the table the check made.
+  for (const auto& c : run.report.classes) {
+    if (c.outcome != harness::Outcome{harness::OutcomeKind::kWrongResult, kNotLinearizable}) continue;
+    auto explanation = std::make_shared<std::string>();
+    harness::StackPool stacks;
+    harness::record_trace(make_program(scenario, settings.max_steps, explanation), stacks, c.first_trace.decisions, {},
+                          settings.max_steps);
+    if (!explanation->empty()) run.explanations.emplace(c.outcome, *explanation);
+  }
   if (shard.count > 1) {
     // A shard sees part of the space: only the merged report can be judged.
     run.judged = false;

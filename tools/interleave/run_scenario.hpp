@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,9 @@ struct ScenarioRun {
   /// Wall time of the exploration, shrinking and saving included: for
   /// --stats only (statistics.hpp); no report depends on it otherwise.
   double seconds = 0;
+  /// Per failing class, what its first execution's failure comes with
+  /// beyond the message (a non-linearizable history's table).
+  std::map<harness::Outcome, std::string> explanations;
 };
 
 /// How a run shows its progress on stderr.

@@ -10,6 +10,7 @@
 #include "harness/sync/mutex.hpp"
 #include "harness/sync/rwmutex.hpp"
 #include "harness/sync/wait_group.hpp"
+#include "maps/history/map_history.hpp"
 #include "tools/scenario/channel.hpp"
 
 namespace interleave {
@@ -359,6 +360,31 @@ class Interpreter {
 
 void run_goroutine(const std::shared_ptr<World>& world, const GoroutineDecl& g) { Interpreter(*world).run(g.ops); }
 
+/// `linearizable = true|false`: each map is wrapped to record its history
+/// from here (its initial contents are the sequential map's start); at the
+/// end of an execution in which every goroutine finished, each history is
+/// checked (maps/history/map_history.hpp). One that is not linearizable
+/// ends the execution as "wrong-result: not linearizable", and its table
+/// goes to `explanation` when one is given.
+void record_histories(World& world, const Scenario& scenario, const std::shared_ptr<std::string>& explanation) {
+  for (std::size_t i = 0; i < world.maps.size(); ++i) {
+    auto history = std::make_shared<maps::MapHistory>();
+    auto initial = world.maps[i]->snapshot();
+    std::vector<maps::Key> initial_keys;
+    for (const auto& [key, value] : initial) initial_keys.push_back(key);
+    const std::shared_ptr<maps::ConcurrentMap> inner = world.maps[i];
+    world.maps[i] = std::make_shared<maps::RecordingMap>(inner, history);
+    const std::string name = scenario.maps[i].params.name;
+    harness::at_end([inner, history, initial, initial_keys, name, explanation] {
+      history->final_contents(inner->snapshot(), initial_keys);
+      const maps::LinearizabilityVerdict verdict = maps::check_history(*history, initial, name);
+      if (verdict.linearizable) return;
+      if (explanation) *explanation = fmt::format("map '{}':\n{}", name, verdict.table);
+      harness::report_failure(harness::OutcomeKind::kWrongResult, kNotLinearizable);
+    });
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> goroutine_names(const Scenario& scenario) {
@@ -373,8 +399,9 @@ std::vector<std::string> goroutine_names(const Scenario& scenario) {
   return names;
 }
 
-harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps) {
-  return harness::Program{scenario.name, [&scenario, max_steps] {
+harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps,
+                              std::shared_ptr<std::string> explanation) {
+  return harness::Program{scenario.name, [&scenario, max_steps, explanation] {
                             auto world = std::make_shared<World>();
                             world->self = world;
                             world->scenario = &scenario;
@@ -408,6 +435,7 @@ harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps)
                             }
                             // Initial contents: built before any goroutine runs.
                             for (const MapDecl& decl : scenario.maps) Interpreter(*world).run(decl.initial);
+                            if (scenario.expect.check_linearizable) record_histories(*world, scenario, explanation);
                             if (scenario.main) {
                               // main starts the others with `go`.
                               harness::go(scenario.main->name, [world, &scenario] { run_goroutine(world, *scenario.main); });

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,13 @@ namespace interleave {
 /// scenario loop that reaches no preemption point ends as step-bound too.
 /// The program refers to `scenario`, which must outlive it (a temporary is
 /// refused at compile time).
-harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps);
-harness::Program make_program(Scenario&& scenario, std::uint64_t max_steps) = delete;
+/// `explanation`, when given, receives the table of the last history found
+/// not linearizable (`linearizable` in [expect]): replaying a trace of that
+/// outcome with it says why.
+harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps,
+                              std::shared_ptr<std::string> explanation = nullptr);
+harness::Program make_program(Scenario&& scenario, std::uint64_t max_steps,
+                              std::shared_ptr<std::string> explanation = nullptr) = delete;
 
 /// The goroutines' names in the order the program starts them (their fiber
 /// numbers): the [[goroutine]]s as declared; with [main], main first, then

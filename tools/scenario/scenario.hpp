@@ -149,7 +149,15 @@ struct Expectation {
   bool every_ok = false;           ///< every schedule passes
   std::optional<std::map<maps::Key, maps::Value>> final_contents;  ///< of the first map, after a clean run
   std::optional<std::int64_t> final_len;
+  /// `linearizable = true|false`: every map's history is checked at the end
+  /// of each execution in which every goroutine finished; one that is not
+  /// linearizable ends it as "wrong-result: not linearizable"
+  /// (kNotLinearizable), which `never` (true) or `reach` (false) then names.
+  bool check_linearizable = false;
 };
+
+/// The outcome message of an execution whose map history is not linearizable.
+inline constexpr const char* kNotLinearizable = "not linearizable";
 
 struct ExploreDefaults {
   std::optional<std::string> strategy;  ///< dfs | random | pct

@@ -181,7 +181,7 @@ MapDecl read_map(const SchemaReader& r, const toml::table& t, std::size_t index,
 
 void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expect, std::size_t maps,
                  Scenario& scenario) {
-  r.only_keys(t, {"outcome", "message", "reach", "never", "every", "final", "len"}, "[expect]");
+  r.only_keys(t, {"outcome", "message", "reach", "never", "every", "final", "len", "linearizable"}, "[expect]");
   auto pattern = [&](const toml::node& node, std::string_view what) {
     const std::string text = r.string(node, what);
     if (std::optional<std::string> problem = check_pattern(text)) r.fail(node, *problem);
@@ -238,8 +238,32 @@ void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expec
     if (maps == 0) r.fail(*n, "'len' needs a map");
     expect.final_len = r.integer(*n, "'len'", 0, INT64_MAX);
   }
+  if (const auto* n = r.optional(t, "linearizable")) {
+    if (maps == 0) r.fail(*n, "'linearizable' needs a map");
+    const bool must_hold = r.boolean(*n, "'linearizable'");
+    const std::string not_linearizable = std::string("wrong-result: ") + kNotLinearizable;
+    if (must_hold) {
+      for (const std::string& wanted : expect.reach)
+        if (patterns_overlap(wanted, not_linearizable))
+          r.fail(*n, fmt::format("this expectation cannot be met: every history is to be linearizable, yet '{}' is "
+                                 "to be reached",
+                                 wanted));
+      expect.never.push_back(not_linearizable);
+    } else {
+      if (expect.every_ok) r.fail(*n, "this expectation cannot be met: every schedule passes, yet some history is "
+                                      "not to be linearizable");
+      for (const std::string& forbidden : expect.never)
+        if (patterns_overlap(forbidden, not_linearizable))
+          r.fail(*n, fmt::format("this expectation cannot be met: some history is not to be linearizable, yet '{}' "
+                                 "must never happen",
+                                 forbidden));
+      expect.reach.push_back(not_linearizable);
+    }
+    expect.check_linearizable = true;
+  }
   if (expect.reach.empty() && expect.never.empty() && !expect.every_ok && !expect.final_contents && !expect.final_len)
-    r.fail(at(t.source()), "[expect] says nothing: expected 'outcome', 'reach', 'never', 'every', 'final' or 'len'");
+    r.fail(at(t.source()), "[expect] says nothing: expected 'outcome', 'reach', 'never', 'every', 'final', 'len' or "
+                           "'linearizable'");
 }
 
 void read_explore(const SchemaReader& r, const toml::table& t, ExploreDefaults& explore) {
