@@ -48,6 +48,7 @@ void Execution::reset(const ExecutionSettings& settings) {
   events_.clear();
   objects_.clear();
   end_checks_.clear();
+  if (settings.detect_races) races_.reset();
 }
 
 const Outcome& Execution::run(const Program& program, Strategy& strategy,
@@ -81,6 +82,9 @@ const Outcome& Execution::run(const Program& program, Strategy& strategy,
     }
     teardown();
   }
+  // A race is the verdict of a run that otherwise passed (a failure is the
+  // stronger one); it is reported at its second access's step.
+  if (!failed_ && settings.detect_races && races_.first_race()) set_failure(OutcomeKind::kRace, race_message());
   // Recovering hides a panic from Go's exit status, not from the report.
   if (!failed_ && first_recovered_) outcome_.message = "recovered: " + *first_recovered_;
   if (std::optional<Stop> stop = scheduler_.end(outcome_)) {
@@ -111,6 +115,7 @@ FiberId Execution::spawn(std::string name, std::function<void()> body) {
   fiber.join_gate.target_finished = false;
   fiber.join_gate.target_name = fiber.name;
   pending_[index(fiber.id)] = Operation{};
+  if (settings_.detect_races) races_.spawn(current_ ? std::optional<FiberId>(current_->id) : std::nullopt, fiber.id);
   if (failed_ || tearing_down_) {
     fiber.finished = true;  // never started: the execution is already over
     return fiber.id;
@@ -269,6 +274,26 @@ void Execution::record_step(Fiber& chosen, FiberSet runnable) {
     events_.push_back(Event{steps_, chosen.id, std::string(operation.label), operation.object, operation.access,
                             runnable, {}});
   }
+}
+
+void Execution::race_access(ObjectId object, bool write, std::string_view what) {
+  if (races_.access(current_->id, object, write, what) && settings_.record)
+    note(fmt::format("data race: {}", race_message()));
+}
+
+std::string Execution::race_message() const {
+  const DataRace& race = *races_.first_race();
+  const std::string object = index(race.object) < objects_.size()
+                                 ? fmt::format("{} '{}'", objects_[index(race.object)].kind, objects_[index(race.object)].name)
+                                 : std::string("an object");
+  // The pair in a fixed order, whichever came first in this schedule: one
+  // class per pair of accesses.
+  std::string one = fmt::format("{} by '{}' ({})", race.first_write ? "write" : "read", fiber_name(race.first_fiber),
+                                race.first_what);
+  std::string two = fmt::format("{} by '{}' ({})", race.second_write ? "write" : "read",
+                                fiber_name(race.second_fiber), race.second_what);
+  if (two < one) std::swap(one, two);
+  return fmt::format("{} and {}, unordered, on {}", one, two, object);
 }
 
 std::uint64_t Execution::choose(std::uint64_t options, std::string_view label) {

@@ -32,6 +32,7 @@
 #include "harness/object_info.hpp"
 #include "harness/outcome.hpp"
 #include "harness/program.hpp"
+#include "harness/race/race_detector.hpp"
 #include "harness/scheduler.hpp"
 #include "harness/strategy/strategy.hpp"
 
@@ -45,6 +46,9 @@ struct ExecutionSettings {
   /// Also sees every step, after the strategy's own observer (a tool that
   /// lists points); never stops a run. Null: none.
   StepObserver* watcher = nullptr;
+  /// Track happens-before and report data races (harness/race/race_detector.hpp):
+  /// a run that would end ok but had one ends as kRace.
+  bool detect_races = false;
 };
 
 class Execution {
@@ -86,6 +90,13 @@ class Execution {
   /// A goroutine recovered a panic: an execution that ends ok says so.
   void recovered(std::string message);
   bool recording() const { return settings_.record; }
+  /// Data-race detection (ExecutionSettings::detect_races): from goroutines
+  /// only; the setup happens before them all, end checks after.
+  bool detecting_races() const { return settings_.detect_races && current_ != nullptr && !tearing_down_; }
+  void race_access(ObjectId object, bool write, std::string_view what);
+  void race_acquire(ObjectId sync, unsigned part) { races_.acquire(current_->id, sync, part); }
+  void race_release(ObjectId sync, unsigned part) { races_.release(current_->id, sync, part); }
+  void race_join(FiberId joined) { races_.join(current_->id, joined); }
   void note(std::string detail);
   /// The running fiber; REQUIRES: called from a fiber.
   FiberId current_fiber() const { return current_->id; }
@@ -102,6 +113,7 @@ class Execution {
   void reset(const ExecutionSettings& settings);
   Fiber* pick(Fiber* yielding);
   void record_step(Fiber& chosen, FiberSet runnable);
+  std::string race_message() const;
   void set_failure(OutcomeKind kind, std::string message);
   /// The strategy stopped the run: record why (see stop_kind()).
   void apply_stop(const Stop& stop);
@@ -116,6 +128,7 @@ class Execution {
   ExecutionSettings settings_;
   std::optional<StopKind> stop_kind_;
 
+  RaceDetector races_;
   std::array<Fiber, kMaxFibers> fibers_;
   std::array<Operation, kMaxFibers> pending_;  ///< pending_[i]: the step fiber i takes when next scheduled
   std::uint32_t fiber_count_ = 0;

@@ -43,7 +43,7 @@ Trace run_replay(const Program& program, StackPool& stacks, const std::vector<De
   ReplayStrategy replay(decisions, events, provenance);
   replay.begin_execution();
   Execution execution(stacks);
-  execution.run(program, replay, ExecutionSettings{max_steps, true});
+  execution.run(program, replay, ExecutionSettings{max_steps, true, nullptr, races_on(provenance)});
   return trace_of(program, execution, provenance);
 }
 
@@ -51,9 +51,9 @@ Trace run_replay(const Program& program, StackPool& stacks, const std::vector<De
 /// execution's schedule, run twice more, must make the same choices, steps
 /// and outcome each time.
 std::optional<std::string> fresh_start_problem(const Program& program, StackPool& stacks, const Execution& first,
-                                               std::uint64_t max_steps) {
-  const Trace second = record_trace(program, stacks, first.decisions(), {}, max_steps);
-  const Trace third = record_trace(program, stacks, first.decisions(), {}, max_steps);
+                                               const Provenance& provenance, std::uint64_t max_steps) {
+  const Trace second = record_trace(program, stacks, first.decisions(), provenance, max_steps);
+  const Trace third = record_trace(program, stacks, first.decisions(), provenance, max_steps);
   std::string what;
   if (second.outcome != first.outcome() || second.decisions != first.decisions())
     what = fmt::format("its first schedule, run again, ended with '{}' rather than '{}'", describe(second.outcome),
@@ -77,10 +77,11 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
   Report report;
   report.program = program.name;
   report.provenance = strategy.provenance();
+  if (settings.detect_races) report.provenance.emplace_back("races", "on");
   std::map<Outcome, OutcomeClass> classes;
   Progress progress;
   Execution execution(stacks);
-  const ExecutionSettings run_settings{settings.max_steps, false, settings.watcher};
+  const ExecutionSettings run_settings{settings.max_steps, false, settings.watcher, settings.detect_races};
 
   while (strategy.begin_execution()) {
     if (settings.stop != nullptr && settings.stop->load(std::memory_order_relaxed)) {
@@ -103,7 +104,7 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
       continue;
     }
     if (settings.check_fresh_start && progress.executions == 0) {
-      if (auto problem = fresh_start_problem(program, stacks, execution, settings.max_steps)) {
+      if (auto problem = fresh_start_problem(program, stacks, execution, report.provenance, settings.max_steps)) {
         logger().warn("{}", *problem);
         report.warnings.push_back(std::move(*problem));
       }

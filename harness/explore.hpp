@@ -47,6 +47,10 @@ struct ExploreSettings {
   /// keeps between executions (a global, a static, a thread_local) that its
   /// setup does not reset. Costs two executions per exploration.
   bool check_fresh_start = false;
+  /// Report data races (ExecutionSettings::detect_races). The report's
+  /// provenance, and so every trace it saves, then says `races=on`, and a
+  /// replay of such a trace detects them too.
+  bool detect_races = false;
 };
 
 struct OutcomeClass {

@@ -31,6 +31,7 @@ void JoinHandle::join() const {
   Execution* execution = current_execution();
   if (execution == nullptr) return;
   point(Operation{"go.join", kNoObject, AccessKind::kWait, &execution->join_gate(fiber_)});
+  if (execution->detecting_races()) execution->race_join(fiber_);
 }
 
 std::uint64_t choose(std::uint64_t options, std::string_view label) {
@@ -71,6 +72,31 @@ void note(std::string detail) {
 }
 
 bool in_execution() { return current_execution() != nullptr; }
+
+bool detecting_races() {
+  const Execution* execution = current_execution();
+  return execution != nullptr && execution->detecting_races();
+}
+
+void race_read(ObjectId object, std::string_view what) {
+  Execution* execution = current_execution();
+  if (execution != nullptr && execution->detecting_races()) execution->race_access(object, false, what);
+}
+
+void race_write(ObjectId object, std::string_view what) {
+  Execution* execution = current_execution();
+  if (execution != nullptr && execution->detecting_races()) execution->race_access(object, true, what);
+}
+
+void race_acquire(ObjectId sync, unsigned part) {
+  Execution* execution = current_execution();
+  if (execution != nullptr && execution->detecting_races()) execution->race_acquire(sync, part);
+}
+
+void race_release(ObjectId sync, unsigned part) {
+  Execution* execution = current_execution();
+  if (execution != nullptr && execution->detecting_races()) execution->race_release(sync, part);
+}
 
 std::string current_goroutine_name() {
   const Execution* execution = current_execution();

@@ -77,6 +77,21 @@ bool recording();
 void note(std::string detail);
 
 bool in_execution();
+
+/// Data-race detection (ExecutionSettings::detect_races; otherwise these do
+/// nothing, at the cost of a branch). None is a preemption point.
+/// A logical access to `object` by the running goroutine, at the
+/// granularity races are reported at (Go's map: one per map call).
+/// REQUIRES: `what` outlives the execution (a string literal).
+void race_read(ObjectId object, std::string_view what);
+/// Whether the running execution detects races (guard for a costly argument).
+bool detecting_races();
+void race_write(ObjectId object, std::string_view what);
+/// Synchronisation on `sync`: what a goroutine did before a release there
+/// happens before what another does after a later acquire there. `part`
+/// (0 or 1) gives one object two clocks (an RWMutex's writers and readers).
+void race_acquire(ObjectId sync, unsigned part = 0);
+void race_release(ObjectId sync, unsigned part = 0);
 /// The running goroutine's name; "" outside a goroutine (setup, end checks)
 /// or outside an execution.
 std::string current_goroutine_name();

@@ -5,7 +5,7 @@
 
 namespace harness {
 namespace {
-constexpr std::array<std::pair<OutcomeKind, std::string_view>, 11> kNames{{
+constexpr std::array<std::pair<OutcomeKind, std::string_view>, 12> kNames{{
     {OutcomeKind::kOk, "ok"},
     {OutcomeKind::kFatal, "fatal"},
     {OutcomeKind::kPanic, "panic"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<OutcomeKind, std::string_view>, 11> kNames{{
     {OutcomeKind::kDeadlock, "deadlock"},
     {OutcomeKind::kStepBound, "step-bound"},
     {OutcomeKind::kDivergence, "divergence"},
+    {OutcomeKind::kRace, "race"},
     {OutcomeKind::kPruned, "pruned"},
 }};
 }  // namespace

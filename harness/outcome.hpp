@@ -19,6 +19,9 @@ enum class OutcomeKind : unsigned char {
   kDeadlock,     ///< no fiber can run but some have not finished
   kStepBound,    ///< the execution exceeded its step bound (livelock?)
   kDivergence,   ///< a replay met a different program than the trace recorded
+  /// Two accesses to one object, one a write, unordered by synchronisation
+  /// (ExecutionSettings::detect_races), in a run that otherwise passed.
+  kRace,
   /// Not a result of the program: the strategy cut the execution short
   /// because it can only repeat what was explored (a sleep-set-blocked run
   /// of partial-order reduction). Counted apart, never an outcome class.

@@ -207,7 +207,7 @@ LenientReplay replay_leniently(const Program& program, StackPool& stacks, const 
     return execution.fiber_name(fiber);
   });
   strategy.begin_execution();
-  execution.run(program, strategy, ExecutionSettings{max_steps, true});
+  execution.run(program, strategy, ExecutionSettings{max_steps, true, nullptr, races_on(recorded.provenance)});
   Trace& trace = result.trace;
   trace.program = program.name;
   trace.expect = recorded.expect;

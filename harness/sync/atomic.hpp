@@ -26,18 +26,21 @@ class Atomic {
 
   T load() {
     point("atomic.load", ref_.id(), AccessKind::kRead);
+    race_acquire(ref_.id());  // Go's atomics synchronise: a load sees what came before the store it reads
     describe("read", value_);
     return value_;
   }
 
   void store(T desired) {
     point("atomic.store", ref_.id(), AccessKind::kWrite);
+    race_release(ref_.id());
     describe("wrote", desired);
     value_ = desired;
   }
 
   T exchange(T desired) {
     point("atomic.exchange", ref_.id(), AccessKind::kRmw);
+    synchronise();
     describe("swapped in", desired);
     return std::exchange(value_, desired);
   }
@@ -45,6 +48,7 @@ class Atomic {
   /// Go's CompareAndSwap: on failure `expected` receives the current value.
   bool compare_exchange(T& expected, T desired) {
     point("atomic.compare-exchange", ref_.id(), AccessKind::kRmw);
+    synchronise();
     if (value_ == expected) {
       describe("swapped in", desired);
       value_ = desired;
@@ -59,6 +63,7 @@ class Atomic {
     requires std::is_integral_v<T>
   {
     point("atomic.fetch-add", ref_.id(), AccessKind::kRmw);
+    synchronise();
     describe("read", value_);
     return std::exchange(value_, static_cast<T>(value_ + delta));
   }
@@ -68,6 +73,11 @@ class Atomic {
   ObjectId id() { return ref_.id(); }
 
  private:
+  /// A read-modify-write: acquire and release.
+  void synchronise() {
+    race_acquire(ref_.id());
+    race_release(ref_.id());
+  }
   void describe(const char* verb, const T& value) {
     if constexpr (fmt::is_formattable<T>::value) {
       if (recording()) note(fmt::format("{} {}", verb, value));

@@ -28,11 +28,13 @@ bool Mutex::try_lock() {
 void Mutex::take() {
   locked_ = true;
   holder_ = detail::running_fiber();
+  race_acquire(ref_.id());
 }
 
 void Mutex::unlock() {
   point(Operation{"mutex.unlock", ref_.id(), AccessKind::kUnlock, nullptr});
   if (!locked_) fatal("sync: unlock of unlocked mutex");
+  race_release(ref_.id());
   locked_ = false;
   holder_.reset();
 }

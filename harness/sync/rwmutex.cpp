@@ -39,11 +39,16 @@ void RWMutex::lock() {
   point(Operation{"rwmutex.lock-wait-readers", ref_.id(), AccessKind::kWait, &drain_gate_});
   if (readers_ != 0) throw std::logic_error(fmt::format("RWMutex '{}' write-locked while read-locked", ref_.name()));
   writer_inside_ = true;
+  // After the last writer and every reader that has left (Go's -race: Lock
+  // acquires both the writers' and the readers' clocks).
+  race_acquire(ref_.id(), 0);
+  race_acquire(ref_.id(), 1);
 }
 
 void RWMutex::unlock() {
   point(Operation{"rwmutex.unlock", ref_.id(), AccessKind::kUnlock, nullptr});
   if (!writer_inside_) fatal("sync: Unlock of unlocked RWMutex");
+  race_release(ref_.id(), 0);
   writer_inside_ = false;
   writer_.reset();
 }
@@ -52,11 +57,13 @@ void RWMutex::rlock() {
   point(Operation{"rwmutex.rlock", ref_.id(), AccessKind::kRLock, &read_gate_});
   if (writer_) throw std::logic_error(fmt::format("RWMutex '{}' read-locked while write-locked", ref_.name()));
   ++readers_;
+  race_acquire(ref_.id(), 0);  // after the last writer, not after other readers
 }
 
 void RWMutex::runlock() {
   point(Operation{"rwmutex.runlock", ref_.id(), AccessKind::kRUnlock, nullptr});
   if (readers_ == 0) fatal("sync: RUnlock of unlocked RWMutex");
+  race_release(ref_.id(), 1);
   --readers_;
 }
 

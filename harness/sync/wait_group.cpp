@@ -17,6 +17,7 @@ void WaitGroup::done() {
 }
 
 void WaitGroup::apply(int delta) {
+  race_release(ref_.id());  // what came before Add/Done happens before Wait returns
   counter_ += delta;
   if (counter_ < 0) panic("sync: negative WaitGroup counter");
 }
@@ -25,6 +26,7 @@ void WaitGroup::wait() {
   point(Operation{"waitgroup.wait", ref_.id(), AccessKind::kWait, this});
   if (counter_ != 0)
     throw std::logic_error(fmt::format("WaitGroup '{}' would block outside an execution", ref_.name()));
+  race_acquire(ref_.id());
 }
 
 std::string WaitGroup::describe_wait(FiberId) const {

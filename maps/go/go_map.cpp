@@ -361,13 +361,17 @@ std::int64_t GoMap::maplen() {
 
 std::pair<Value, bool> GoMap::get_or_put(Key key, Value value) {
   // Plain Go has no LoadOrStore: v, ok := m[k]; if !ok { m[k] = v }.
+  race(false, "mapaccess: m[k]");
   if (std::optional<Value> existing = mapaccess(key)) return {*existing, true};
+  race(true, "mapassign: m[k] = v");
   mapassign(key, value);
   return {value, false};
 }
 
 std::optional<Value> GoMap::get_and_delete(Key key) {
+  race(false, "mapaccess: m[k]");
   std::optional<Value> existing = mapaccess(key);
+  race(true, "mapdelete: delete(m, k)");
   mapdelete(key);
   return existing;
 }

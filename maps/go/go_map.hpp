@@ -130,13 +130,36 @@ class GoMap final : public ConcurrentMap {
   void maprange(const std::function<bool(Key, Value)>& visit);  ///< mapiterinit + mapiternext
 
   // ---- ConcurrentMap ----
-  std::optional<Value> get(Key key) override { return mapaccess(key); }
-  void put(Key key, Value value) override { mapassign(key, value); }
-  void update(Key key, const std::function<Value(Value)>& next) override { mapassign_update(key, next); }
-  void erase(Key key) override { mapdelete(key); }
-  std::int64_t len() override { return maplen(); }
-  void range(const std::function<bool(Key, Value)>& visit) override { maprange(visit); }
-  void clear() override { mapclear(); }
+  // Each call is first one read or write of the whole map for the race
+  // detector, where Go's compiler puts racereadpc/racewritepc.
+  std::optional<Value> get(Key key) override {
+    race(false, "mapaccess: m[k]");
+    return mapaccess(key);
+  }
+  void put(Key key, Value value) override {
+    race(true, "mapassign: m[k] = v");
+    mapassign(key, value);
+  }
+  void update(Key key, const std::function<Value(Value)>& next) override {
+    race(true, "mapassign: m[k] op= v");
+    mapassign_update(key, next);
+  }
+  void erase(Key key) override {
+    race(true, "mapdelete: delete(m, k)");
+    mapdelete(key);
+  }
+  std::int64_t len() override {
+    race(false, "len(m)");
+    return maplen();
+  }
+  void range(const std::function<bool(Key, Value)>& visit) override {
+    race(false, "mapiterinit: range m");
+    maprange(visit);
+  }
+  void clear() override {
+    race(true, "mapclear: clear(m)");
+    mapclear();
+  }
   std::pair<Value, bool> get_or_put(Key key, Value value) override;
   std::optional<Value> get_and_delete(Key key) override;
   std::optional<std::string> check_invariants() override;
@@ -152,6 +175,12 @@ class GoMap final : public ConcurrentMap {
   // Objects (see the header comment). `part` and `touch` name a part of
   // the map; `whole` the map itself.
   harness::Operation whole(std::string_view label, harness::AccessKind access);
+  /// A read or write of the whole map for the race detector (when on).
+  void race(bool write, std::string_view what) {
+    if (!harness::detecting_races()) return;
+    if (write) harness::race_write(ref_.id(), what);
+    else harness::race_read(ref_.id(), what);
+  }
   harness::Operation part(std::string_view label, harness::ObjectId object, harness::AccessKind access,
                           harness::Touch also0 = {}, harness::Touch also1 = {});
   harness::ObjectId flags_object() { return part_object(flags_ref_); }

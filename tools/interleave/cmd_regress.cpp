@@ -120,6 +120,7 @@ void check_around(const Scenario& scenario, const harness::Trace& recorded, cons
   settings.max_steps = max_steps;
   settings.stop_at_first_failure = true;
   settings.stop = &interrupt_requested();
+  settings.detect_races = harness::races_on(recorded.provenance);
   harness::StackPool stacks;
   harness::DfsStrategy dfs(harness::DfsSettings{bound, budget});
   const harness::Report report = harness::explore(make_program(scenario, max_steps), dfs, stacks, settings);

@@ -175,6 +175,11 @@ int main(int argc, char** argv) {
                 "when stderr is not a terminal (a CI log), print a plain progress line every 10 seconds: "
                 "executions, rate, failing executions, outcome classes, time elapsed (on a terminal a progress "
                 "line is always shown)");
+  run->add_flag("--races", run_overrides.races,
+                "detect data races as Go's -race does, but on every schedule explored: two accesses to a map (one "
+                "a write) by goroutines that nothing orders (a lock, a channel, a WaitGroup, an atomic, go); a run "
+                "that would pass ends as 'race' (also [explore] races = true, and on whenever the expectations name "
+                "'race')");
   bool stats = false;
   run->add_flag("--stats", stats,
                 "under each scenario, per outcome class its share of the executions, the first execution that "

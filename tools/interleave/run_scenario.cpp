@@ -29,6 +29,7 @@
 #include "tools/interleave/interrupt.hpp"
 #include "tools/interleave/shrink.hpp"
 #include "tools/scenario/canonical_hash.hpp"
+#include "tools/scenario/patterns.hpp"
 #include "tools/scenario/program.hpp"
 
 namespace interleave {
@@ -91,6 +92,15 @@ void append_portfolio_run(harness::Report& into, harness::Report&& more) {
 harness::Report in_phase(harness::Report report, std::uint64_t phase) {
   for (auto& c : report.classes) c.first_key.insert(c.first_key.begin(), phase);
   return report;
+}
+
+/// [explore] races = true, or expectations that name the `race` outcome.
+bool detects_races(const Scenario& scenario) {
+  if (scenario.explore.races) return true;
+  for (const auto* patterns : {&scenario.expect.reach, &scenario.expect.never})
+    for (const std::string& pattern : *patterns)
+      if (pattern_kind(pattern) == harness::OutcomeKind::kRace) return true;
+  return false;
 }
 
 /// What a run that stopped early says of a trace it did not shrink.
@@ -196,6 +206,7 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
   harness::ExploreSettings settings;
   settings.max_steps = plan.max_steps;
   settings.stop = &interrupt_requested();
+  settings.detect_races = overrides.races || detects_races(scenario);
   if (progress == ProgressDisplay::kTerminal) {
     // Wall-clock time is for this display only; nothing recorded depends on it.
     const auto start = std::chrono::steady_clock::now();

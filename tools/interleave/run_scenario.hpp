@@ -25,6 +25,7 @@ struct ExploreOverrides {
   std::optional<std::uint32_t> delay_bound;  ///< --strategy delay
   bool dpor = false;  ///< dfs with partial-order reduction
   bool shrink = false;  ///< shrink each saved trace
+  bool races = false;   ///< --races: detect data races (as [explore] races = true)
   std::uint32_t threads = 1;            ///< worker threads (-j)
   std::optional<harness::Shard> shard;  ///< --shard K/N (threads fields unused)
   std::optional<std::uint32_t> depth;

@@ -178,7 +178,7 @@ class Engine {
       ++stats.executions;
       const harness::Outcome& outcome = [&]() -> const harness::Outcome& {
         const harness::InterruptionScope interruptible(&quit_requested());
-        return execution_.run(program, dfs, harness::ExecutionSettings{max_steps, false});
+        return execution_.run(program, dfs, harness::ExecutionSettings{max_steps, false, nullptr, limits_.detect_races});
       }();
       if (quitting() || !visit(outcome)) {
         stats.stopped = true;
@@ -202,7 +202,7 @@ class Engine {
     strategy.begin_execution();
     const harness::Outcome outcome = [&] {
       const harness::InterruptionScope interruptible(&quit_requested());
-      return execution_.run(program, strategy, harness::ExecutionSettings{max_steps, false});
+      return execution_.run(program, strategy, harness::ExecutionSettings{max_steps, false, nullptr, limits_.detect_races});
     }();
     Schedule s;
     s.decisions = execution_.decisions();
@@ -215,6 +215,7 @@ class Engine {
   /// confirms what a search found).
   harness::Trace record(const harness::Program& program, const std::vector<harness::Decision>& decisions,
                         harness::Provenance provenance, std::uint64_t max_steps) {
+    if (limits_.detect_races) provenance.emplace_back("races", "on");  // recorded as it was searched
     return harness::record_trace(program, stacks_, decisions, std::move(provenance), max_steps);
   }
 
@@ -749,7 +750,9 @@ ShrinkResult shrink(const Scenario& scenario, const harness::Trace& trace, const
   result.before = schedule_size(trace);
   result.after = result.before;
   result.phases = {phase_named("preemptions"), phase_named("steps")};
-  Shrinker s{Engine(options.limits), trace.outcome, max_steps_of(trace)};
+  ShrinkLimits limits = options.limits;
+  limits.detect_races = limits.detect_races || harness::provenance_value(trace, "races") == "on";
+  Shrinker s{Engine(limits), trace.outcome, max_steps_of(trace)};
   const harness::Program program = make_program(scenario, s.max_steps);
 
   const Schedule original = schedule_of(trace);
@@ -810,6 +813,7 @@ ShrinkResult shrink(const Scenario& scenario, const harness::Trace& trace, const
       harness::DfsStrategy(harness::DfsSettings{static_cast<std::uint32_t>(best.size.preemptions), 1})
           .provenance();
   provenance.emplace_back("max-steps", std::to_string(s.max_steps));
+  if (limits.detect_races) provenance.emplace_back("races", "on");
   provenance.emplace_back("shrunk-from",
                           fmt::format("{} preemptions, {} steps", result.before.preemptions, result.before.steps));
   harness::Trace shrunk = harness::record_trace(final_program, stacks, best.decisions, std::move(provenance),

@@ -63,6 +63,9 @@ struct ShrinkPhase {
 struct ShrinkLimits {
   std::uint64_t per_search = 100000;  ///< executions of one search: one preemption bound, one candidate check
   std::uint64_t total = 400000;       ///< executions of the whole shrink, all phases together
+  /// Detect data races in every execution: set from the trace (`races=on`),
+  /// so that a race outcome can be reached again.
+  bool detect_races = false;
 };
 
 struct ShrinkOptions {

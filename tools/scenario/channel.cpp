@@ -36,6 +36,10 @@ void Channel::send(std::int64_t value) {
   harness::point(Operation{"chan.send", ref_.id(), AccessKind::kRmw, &send_gate_});
   if (closed_) harness::panic("send on closed channel");
   if (harness::recording()) harness::note(fmt::format("sent {}", value));
+  // Go's memory model: a send happens before the receive that gets it
+  // completes (one clock for the channel: it orders more than Go's k-th
+  // receive rule, so it may hide a race, never invent one).
+  harness::race_release(ref_.id(), 0);
   if (!unbuffered()) {
     buffer_.push_back(value);
     return;
@@ -44,6 +48,7 @@ void Channel::send(std::int64_t value) {
   taken_ = false;
   cancelled_ = false;
   harness::point(Operation{"chan.send.wait", ref_.id(), AccessKind::kWait, &send_wait_gate_});
+  harness::race_acquire(ref_.id(), 1);  // unbuffered: the receive happens before the send completes
   const bool cancelled = cancelled_;
   offer_.reset();
   taken_ = false;
@@ -61,6 +66,8 @@ std::pair<std::int64_t, bool> Channel::receive() {
     got = {*offer_, true};
     taken_ = true;
   }  // else closed and drained: the zero value, ok = false
+  harness::race_acquire(ref_.id(), 0);  // after the send it got, or the close
+  if (unbuffered()) harness::race_release(ref_.id(), 1);
   if (harness::recording())
     harness::note(got.second ? fmt::format("received {}", got.first) : std::string("closed: 0, ok = false"));
   return got;
@@ -70,6 +77,7 @@ void Channel::close() {
   harness::point(Operation{"chan.close", ref_.id(), AccessKind::kRmw, nullptr});
   if (closed_) harness::panic("close of closed channel");
   closed_ = true;
+  harness::race_release(ref_.id(), 0);  // a close happens before a receive that sees it
   if (offer_ && !taken_) cancelled_ = true;  // its sender panics
   if (harness::recording()) harness::note("closed");
 }

@@ -167,6 +167,9 @@ struct ExploreDefaults {
   std::optional<std::uint64_t> seed;
   std::optional<std::uint32_t> depth;
   std::optional<std::uint64_t> max_steps;
+  /// Detect data races (harness/race/race_detector.hpp); also on when the
+  /// expectations name the `race` outcome.
+  bool races = false;
 };
 
 struct Scenario {

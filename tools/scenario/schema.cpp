@@ -267,7 +267,9 @@ void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expec
 }
 
 void read_explore(const SchemaReader& r, const toml::table& t, ExploreDefaults& explore) {
-  r.only_keys(t, {"strategy", "preemption_bound", "dpor", "executions", "seed", "depth", "max_steps"}, "[explore]");
+  r.only_keys(t, {"strategy", "preemption_bound", "dpor", "executions", "seed", "depth", "max_steps", "races"},
+              "[explore]");
+  if (const auto* n = r.optional(t, "races")) explore.races = r.boolean(*n, "'races'");
   if (const auto* n = r.optional(t, "dpor")) explore.dpor = r.boolean(*n, "'dpor'");
   if (const auto* n = r.optional(t, "strategy")) {
     const std::string s = r.string(*n, "'strategy'");

@@ -1,0 +1,45 @@
+// The stories under the race detector, against what Go's -race says of the
+// same programs: every story whose goroutines touch a plain map without
+// synchronisation has no clean run (each run that does not die is a race),
+// and the fixes (locks, sync.Map, sharding, copy-on-write behind an atomic,
+// a WaitGroup, an owner goroutine with channels) have none.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "tools/interleave/run_scenario.hpp"
+#include "tools/scenario/scenario.hpp"
+
+using namespace interleave;
+
+namespace {
+
+harness::Report explore_with_races(const std::string& file) {
+  const Scenario scenario = load_scenario(std::string(INTERLEAVE_SCENARIO_DIR) + "/" + file);
+  ExploreOverrides overrides;
+  overrides.races = true;
+  return run_scenario(scenario, overrides, std::nullopt, ProgressDisplay::kNone).report;
+}
+
+}  // namespace
+
+TEST_CASE("stories with unsynchronised map access: every run that does not die is a race", "[race][stories]") {
+  for (const char* file : {"01_writer_reader.toml", "02_two_writers.toml", "06_delete_racing_assign.toml",
+                           "07_len_racing_writes.toml", "15_increment_without_lock.toml"}) {
+    INFO(file);
+    const harness::Report report = explore_with_races(file);
+    CHECK(report.find(harness::OutcomeKind::kRace) != nullptr);
+    CHECK(report.find(harness::OutcomeKind::kOk) == nullptr);
+  }
+}
+
+TEST_CASE("the fixes have no race on any schedule explored", "[race][stories]") {
+  for (const char* file : {"10_copy_on_write_lost_updates.toml", "11_sync_map.toml", "12_rwmutex_map.toml",
+                           "13_sharded_map.toml", "16_waitgroup_total.toml", "17_copy_on_write_cas_retry.toml",
+                           "18_owner_goroutine_channel.toml", "20_mutex_map_linearizable.toml"}) {
+    INFO(file);
+    const harness::Report report = explore_with_races(file);
+    CHECK(report.find(harness::OutcomeKind::kRace) == nullptr);
+    CHECK(report.executions > 0);
+  }
+}
