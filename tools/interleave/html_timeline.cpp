@@ -21,16 +21,18 @@ h1{font-size:18px;margin:0 0 4px}
 .legend .swatch{display:inline-block;width:12px;height:12px;vertical-align:-2px;border:2px solid #d9480f;background:#fff4e6;border-radius:3px}
 button{font:inherit;font-size:12px;margin-left:10px}
 #scroll{overflow:auto;max-height:calc(100vh - 150px);margin:12px 20px;border:1px solid #d8dce3;background:#fff}
-table{border-collapse:separate;border-spacing:0;width:100%}
+table{border-collapse:separate;border-spacing:0;width:100%;table-layout:fixed}
 th{position:sticky;top:0;background:#eef1f6;z-index:1;text-align:left;padding:6px 10px;border-bottom:1px solid #d8dce3;font-weight:600}
-th.when{width:70px;color:#5b6475;font-weight:400}
+th.when{width:64px;color:#5b6475;font-weight:400}
 td{vertical-align:top;padding:3px 10px;border-right:1px dashed #e4e7ec}
 td.when{color:#8a93a3;font:12px ui-monospace,monospace;white-space:nowrap}
 tr:nth-child(even) td{background:#fafbfc}
 .op{border:1px solid #b9c3d4;border-left:4px solid var(--lane);background:#fff;border-radius:4px;padding:2px 6px;font:13px ui-monospace,SFMono-Regular,Menlo,monospace}
-.op summary{cursor:pointer;white-space:nowrap}
+.op summary{cursor:pointer;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+li.step{overflow:hidden;text-overflow:ellipsis}
 .op .res{color:#3763c4}
-.op.pair{border-color:#d9480f;background:#fff4e6;box-shadow:0 0 0 2px #ffd8a8}
+.op.pair{border-color:#d9480f;border-left-color:var(--lane);background:#fff4e6;box-shadow:0 0 0 2px #ffd8a8}
+.op .tag{float:right;margin-left:12px;font:600 11px system-ui,sans-serif;color:#d9480f;text-transform:uppercase;letter-spacing:.04em}
 ol.steps{margin:4px 0 2px;padding-left:0;list-style:none}
 li.step{font-size:12px;color:#3a4254;white-space:nowrap;padding:1px 2px}
 li.step .n{color:#8a93a3;display:inline-block;min-width:3em}
@@ -139,6 +141,7 @@ std::string render_html_timeline(const harness::Trace& trace) {
                          row_marked[r] ? " pair" : "", kLaneColours[f % std::size(kLaneColours)],
                          row_marked[r] ? " open" : "",
                          html_escape(fmt::format("{} steps, {} to {}", row.events.size(), from, to)));
+      if (row_marked[r]) out += "<span class=\"tag\">conflicting pair</span>";
       out += "<span class=\"call\">" + html_escape(row.call) + "</span>";
       if (!row.result.empty()) out += " <span class=\"res\">" + html_escape(row.result) + "</span>";
       out += "</summary><ol class=\"steps\">";
