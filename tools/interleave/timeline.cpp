@@ -73,7 +73,7 @@ std::string render_timeline(const harness::Trace& trace, bool steps) {
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += "\n";
   };
-  line("steps", columns, {});
+  line("step", columns, {});
   out.resize(out.size() - 1);
   for (std::size_t i = 0; i < columns; ++i) out += "  " + fit("  " + trace.fibers[i], width[i]);
   while (!out.empty() && out.back() == ' ') out.pop_back();
