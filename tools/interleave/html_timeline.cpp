@@ -114,13 +114,15 @@ std::string render_html_timeline(const harness::Trace& trace) {
   std::string how;
   for (const auto& [key, value] : trace.provenance)
     if (key != "scenario-hash") how += fmt::format("{}{} = {}", how.empty() ? "" : " · ", key, value);
-  out += html_escape(how) + fmt::format(" · {} goroutines, {} operations, {} steps</div>\n", lanes, table.rows.size(),
-                                        trace.events.size());
+  out += html_escape(how) + fmt::format("{}{} goroutines, {} operations, {} steps</div>\n", how.empty() ? "" : " · ",
+                                        lanes, table.rows.size(), trace.events.size());
   out += fmt::format("<div id=\"outcome\"{}>{}</div>\n", trace.outcome.ok() ? " class=\"ok\"" : "",
                      html_escape("=> " + harness::describe(trace.outcome)));
   if (!pair.why.empty()) out += "<div id=\"why\">" + html_escape(pair.why) + "</div>\n";
-  out += "<div class=\"legend\"><span class=\"swatch\"></span> the conflicting pair · click an operation for its "
-         "steps, hover a step for its record<button id=\"toggle\" type=\"button\">expand all steps</button></div>\n";
+  out += "<div class=\"legend\">";
+  if (!pair.events.empty()) out += "<span class=\"swatch\"></span> the conflicting pair · ";
+  out += "click an operation for its steps, hover a step for its record<button id=\"toggle\" type=\"button\">expand "
+         "all steps</button></div>\n";
   out += "</header>\n<div id=\"scroll\">\n<table id=\"lanes\">\n<thead><tr><th class=\"when\">steps</th>";
   for (std::size_t f = 0; f < lanes; ++f)
     out += fmt::format("<th class=\"lane\" style=\"color:{}\">{}</th>", kLaneColours[f % std::size(kLaneColours)],
