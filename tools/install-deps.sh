@@ -9,7 +9,8 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libboost-context-dev libfmt-dev libspdlog-dev libcli11-dev catch2
   libtomlplusplus-dev libxxhash-dev nlohmann-json3-dev
-  libxml2-utils)  # xmllint: tests/tools/regress_workflow.sh validates the JUnit reports
+  libxml2-utils  # xmllint: tests/tools/regress_workflow.sh validates the JUnit reports
+  chromium)      # headless: tests/tools/html_timeline.sh loads the HTML timeline
 for argument in "$@"; do
   case "$argument" in
     --with-clang) packages+=(clang) ;;

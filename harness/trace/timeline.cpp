@@ -12,7 +12,9 @@ namespace {
 constexpr std::size_t kMinWidth = 14;
 constexpr std::size_t kMaxWidth = 60;
 
-std::string cell_text(const Trace& trace, const Event& e) {
+}  // namespace
+
+std::string step_cell_text(const Trace& trace, const Event& e) {
   std::string text = e.label;
   // Name the object only when there could be doubt: traces of one map or
   // one mutex say it in the label already.
@@ -31,35 +33,33 @@ std::string cell_text(const Trace& trace, const Event& e) {
 
 /// Characters, not bytes: a name or detail in UTF-8 is padded and cut as it
 /// shows, and never cut inside a character.
-std::size_t length(const std::string& text) { return trace_text::characters(text, text.size()); }
+std::size_t display_length(const std::string& text) { return trace_text::characters(text, text.size()); }
 
-std::string fit(const std::string& text, std::size_t width) {
-  const std::size_t shown = length(text);
+std::string fit_to_width(const std::string& text, std::size_t width) {
+  const std::size_t shown = display_length(text);
   if (shown <= width) return text + std::string(width - shown, ' ');
   return std::string(trace_text::first_characters(text, width - 3)) + "...";
 }
 
-}  // namespace
-
 std::string render_timeline(const Trace& trace) {
   const std::size_t columns = trace.fibers.size();
   std::vector<std::size_t> width(columns, kMinWidth);
-  for (std::size_t i = 0; i < columns; ++i) width[i] = std::max(width[i], length(trace.fibers[i]));
+  for (std::size_t i = 0; i < columns; ++i) width[i] = std::max(width[i], display_length(trace.fibers[i]));
   for (const auto& e : trace.events) {
     const std::size_t column = index(e.fiber);
     // Not std::clamp: a long goroutine name makes the column wider than kMaxWidth.
-    width[column] = std::max(width[column], std::min(length(cell_text(trace, e)), kMaxWidth));
+    width[column] = std::max(width[column], std::min(display_length(step_cell_text(trace, e)), kMaxWidth));
   }
   std::string out;
   out += fmt::format("{:>5}", "step");
-  for (std::size_t i = 0; i < columns; ++i) out += "  " + fit(trace.fibers[i], width[i]);
+  for (std::size_t i = 0; i < columns; ++i) out += "  " + fit_to_width(trace.fibers[i], width[i]);
   while (!out.empty() && out.back() == ' ') out.pop_back();
   out += "\n";
   for (const auto& e : trace.events) {
     out += fmt::format("{:>5}", e.step);
     const std::size_t column = index(e.fiber);
     for (std::size_t i = 0; i < columns; ++i)
-      out += "  " + (i == column ? fit(cell_text(trace, e), width[i]) : std::string(width[i], ' '));
+      out += "  " + (i == column ? fit_to_width(step_cell_text(trace, e), width[i]) : std::string(width[i], ' '));
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += "\n";
   }

@@ -13,4 +13,12 @@ namespace harness {
 
 std::string render_timeline(const Trace& trace);
 
+/// The pieces, for other views of a trace (the CLI's operation table):
+/// a step as its cell shows it (label, object when there is doubt, what it
+/// read or wrote), and text measured and padded in characters, not bytes.
+std::string step_cell_text(const Trace& trace, const Event& event);
+std::size_t display_length(const std::string& text);
+/// Padded to `width` characters, or cut with "..." (never inside a character).
+std::string fit_to_width(const std::string& text, std::size_t width);
+
 }  // namespace harness

@@ -435,7 +435,7 @@ std::vector<Case> make_cases() {
                           text.replace(at + 1, end - at - 1, line);
                           write_text(root / kTrace, text);
                         },
-                        {"show", kTrace}, 0, "");
+                        {"show", kTrace, "--steps"}, 0, "");  // steps are shown under --steps
     c.utf8 = true;
     c.out = "é\\.\\.\\.";
     add(c);

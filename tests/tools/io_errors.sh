@@ -47,6 +47,10 @@ run merge report.json --json /dev/full
 [ "$rc" -eq 4 ] || fail "merge --json /dev/full: expected exit 4, got $rc"
 run regress scenarios --junit /dev/full
 [ "$rc" -eq 4 ] || fail "regress --junit /dev/full: expected exit 4, got $rc"
+# show --html: an HTML timeline is written like a trace (exit 4 on /dev/full).
+run show "$root/traces/02_two_writers.fatal.trace" --html /dev/full
+[ "$rc" -eq 4 ] || fail "show --html /dev/full: expected exit 4, got $rc"
+grep -q "^interleave: could not write /dev/full: no space left on device" err || fail "show --html: no 'could not write'"
 
 # A FIFO is written through, and stays a FIFO.
 mkfifo fifo

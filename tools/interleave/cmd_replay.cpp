@@ -1,4 +1,5 @@
 // interleave replay / show: re-run a trace, or just print it.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -8,9 +9,10 @@
 #include "harness/explore.hpp"
 #include "harness/trace/atomic_file.hpp"
 #include "harness/trace/text_escape.hpp"
-#include "harness/trace/timeline.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
+#include "tools/interleave/html_timeline.hpp"
+#include "tools/interleave/timeline.hpp"
 #include "tools/scenario/canonical_hash.hpp"
 #include "tools/scenario/program.hpp"
 
@@ -68,13 +70,36 @@ std::optional<std::uint64_t> max_steps_of_trace(const harness::Trace& trace, con
   return *recorded;
 }
 
-int cmd_show(const std::string& trace_path) {
+int cmd_show(const std::string& trace_path, bool steps, const std::optional<std::string>& html) {
   int exit_code = kExitHeld;
   const std::optional<harness::Trace> trace = load_trace_or_report(trace_path, exit_code);
   if (!trace) return exit_code;
   print_header(std::cout, *trace);
-  std::cout << harness::render_timeline(*trace);
+  std::cout << render_timeline(*trace, steps);
+  if (html) harness::write_file_atomically(*html, render_html_timeline(*trace));  // failures: main, exit 4
   return kExitHeld;
+}
+
+int write_html_pages(const std::string& traces_dir, const std::string& html_dir) {
+  std::vector<fs::path> traces;
+  std::error_code error;
+  for (fs::directory_iterator it(traces_dir, error), end; !error && it != end; it.increment(error))
+    if (it->path().extension() == ".trace") traces.push_back(it->path());
+  if (error) throw harness::IoError(fmt::format("could not read folder {}: {}", traces_dir, error.message()));
+  std::sort(traces.begin(), traces.end());
+  harness::create_folders(html_dir);
+  int code = kExitHeld;
+  for (const fs::path& path : traces) {
+    int exit_code = kExitHeld;
+    const std::optional<harness::Trace> trace = load_trace_or_report(path.string(), exit_code);
+    if (!trace) {
+      code = std::max(code, exit_code);
+      continue;
+    }
+    harness::write_file_atomically((fs::path(html_dir) / (path.stem().string() + ".html")).string(),
+                                   render_html_timeline(*trace));
+  }
+  return code;
 }
 
 std::string old_format_problem(const harness::Trace& trace, const std::string& trace_path) {
@@ -149,7 +174,8 @@ std::optional<Scenario> scenario_of_trace(const harness::Trace& trace, const std
   return scenario;
 }
 
-int cmd_replay(const std::string& trace_path, bool check, bool allow_outside, std::ostream& out, std::ostream& err) {
+int cmd_replay(const std::string& trace_path, bool check, bool allow_outside, std::ostream& out, std::ostream& err,
+               bool steps) {
   int exit_code = kExitHeld;
   const std::optional<harness::Trace> trace = load_trace_or_report(trace_path, exit_code, err);
   if (!trace) return exit_code;
@@ -173,7 +199,7 @@ int cmd_replay(const std::string& trace_path, bool check, bool allow_outside, st
   if (recorded_hash != now)
     out << fmt::format("note: the meaning of {} changed since this trace was recorded (scenario hash {}, now {})\n",
                        scenario.path, recorded_hash.empty() ? "none" : recorded_hash, now);
-  out << harness::render_timeline(result.trace);
+  out << render_timeline(result.trace, steps);
   if (!explanation->empty()) out << "the history, smallest part that is not linearizable:\n" << *explanation;
   const bool same_outcome = result.trace.outcome == trace->outcome;
   out << (same_outcome ? fmt::format("outcome confirmed: {}\n", harness::describe(trace->outcome))

@@ -5,10 +5,10 @@
 #include <fmt/format.h>
 
 #include "harness/trace/atomic_file.hpp"
-#include "harness/trace/timeline.hpp"
 #include "tools/interleave/commands.hpp"
 #include "tools/interleave/exit_codes.hpp"
 #include "tools/interleave/shrink.hpp"
+#include "tools/interleave/timeline.hpp"
 
 namespace interleave {
 
@@ -45,7 +45,7 @@ int cmd_shrink(const std::string& trace_path, const std::optional<std::string>& 
     options.scenario_out = (t.parent_path() / (t.stem().string() + ".toml")).string();
   }
   const ShrinkResult result = shrink(*scenario, *trace, options);
-  std::cout << harness::render_timeline(result.trace);
+  std::cout << render_timeline(result.trace);
   std::cout << fmt::format("shrunk {}: {} preemptions, {} steps -> {} preemptions, {} steps{}\n", trace_path,
                            result.before.preemptions, result.before.steps, result.after.preemptions,
                            result.after.steps,

@@ -24,8 +24,14 @@ int cmd_points(const std::string& path, const ExploreOverrides& overrides);
 /// the current directory (see scenario_of_trace). The report goes to `out`,
 /// errors to `err`.
 int cmd_replay(const std::string& trace_path, bool check, bool allow_outside = false, std::ostream& out = std::cout,
-               std::ostream& err = std::cerr);
-int cmd_show(const std::string& trace_path);
+               std::ostream& err = std::cerr, bool steps = false);
+/// `steps`: each operation's internal steps under it. `html`: also write the
+/// page of html_timeline.hpp there (atomically).
+int cmd_show(const std::string& trace_path, bool steps = false, const std::optional<std::string>& html = std::nullopt);
+/// `run --html DIR`: one page NAME.html in `html_dir` for every NAME.trace in
+/// `traces_dir`, in name order. A trace that cannot be read is reported and
+/// skipped (exit 2 or 4 at the end, as load_trace says).
+int write_html_pages(const std::string& traces_dir, const std::string& html_dir);
 
 struct RegressOptions {
   bool allow_outside = false;

@@ -115,10 +115,11 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
 /// silently ignored. Returns the complaint, or "".
 /// Checked before any scenario is read (each scenario's [explore] table is
 /// checked again with it when it runs: interleave::resolve_plan).
-std::string conflicting_run_options(const interleave::ExploreOverrides& o, bool save_traces) {
+std::string conflicting_run_options(const interleave::ExploreOverrides& o, bool save_traces, bool html) {
   const auto plan = interleave::resolve_plan(o, interleave::ExploreDefaults{});
   if (const auto* problem = std::get_if<std::string>(&plan)) return *problem;
   if (o.shrink && !save_traces) return "--shrink shrinks the traces that --save-traces saves: give --save-traces DIR";
+  if (html && !save_traces) return "--html renders the traces that --save-traces saves: give --save-traces DIR";
   return {};
 }
 
@@ -164,6 +165,10 @@ int main(int argc, char** argv) {
   run->add_option("paths", run_paths, "scenario files, or folders of them (subfolders too, in sorted order)");
   add_explore_options(*run, run_overrides);
   run->add_option("--save-traces", save_traces, "save the first trace of each failing outcome class in this folder");
+  std::optional<std::string> run_html;
+  run->add_option("--html", run_html,
+                  "after the run, write one HTML timeline page (NAME.html) in this folder for every trace in the "
+                  "--save-traces folder");
   std::optional<std::string> run_json;
   run->add_option("--json", run_json, "also write a JSON report to this file ('-' for standard output)");
   run->add_flag("--shrink", run_overrides.shrink,
@@ -210,6 +215,8 @@ int main(int argc, char** argv) {
   CLI::App* replay = app.add_subcommand("replay", "re-run a trace, print its timeline, confirm its outcome and bytes");
   replay->add_option("trace", replay_path, "a trace file")->required();
   replay->add_flag("--check", check, "exit 3 unless the replay writes the trace's bytes exactly");
+  bool replay_steps = false;
+  replay->add_flag("--steps", replay_steps, "show each operation's internal steps under it");
   bool replay_outside = false;
   replay->add_flag("--allow-outside", replay_outside, kAllowOutsideHelp);
   replay->footer(kExitCodesHelp);
@@ -246,6 +253,10 @@ int main(int argc, char** argv) {
   std::string show_path;
   CLI::App* show = app.add_subcommand("show", "print a trace's timeline without re-running it");
   show->add_option("trace", show_path, "a trace file")->required();
+  bool show_steps = false;
+  show->add_flag("--steps", show_steps, "show each operation's internal steps under it");
+  std::optional<std::string> show_html;
+  show->add_option("--html", show_html, "also write the timeline as one self-contained HTML page here");
 
   std::vector<std::string> regress_dirs;
   std::optional<std::string> junit;
@@ -298,7 +309,7 @@ int main(int argc, char** argv) {
     return interleave::kExitBadInput;
   }
   if (*run) {
-    if (const std::string problem = conflicting_run_options(run_overrides, save_traces.has_value()); !problem.empty()) {
+    if (const std::string problem = conflicting_run_options(run_overrides, save_traces.has_value(), run_html.has_value()); !problem.empty()) {
       std::cerr << "interleave: run: " << problem << "\nRun 'interleave run --help' for usage.\n";
       return interleave::kExitBadInput;
     }
@@ -312,11 +323,17 @@ int main(int argc, char** argv) {
   if (time_limit) timer.emplace(*time_limit);
   int code = interleave::kExitBadInput;
   try {
-    if (*run) code = interleave::cmd_run(run_paths, run_overrides, save_traces, run_json, progress_in_log, stats);
+    if (*run) {
+      code = interleave::cmd_run(run_paths, run_overrides, save_traces, run_json, progress_in_log, stats);
+      if (run_html && code != interleave::kExitBadInput && code != interleave::kExitIoError) {
+        const int html_code = interleave::write_html_pages(*save_traces, *run_html);
+        if (html_code != interleave::kExitHeld) code = html_code;
+      }
+    }
     else if (*merge) code = interleave::cmd_merge(merge_paths, merge_json, partial);
     else if (*points) code = interleave::cmd_points(points_path, points_overrides);
-    else if (*replay) code = interleave::cmd_replay(replay_path, check, replay_outside);
-    else if (*show) code = interleave::cmd_show(show_path);
+    else if (*replay) code = interleave::cmd_replay(replay_path, check, replay_outside, std::cout, std::cerr, replay_steps);
+    else if (*show) code = interleave::cmd_show(show_path, show_steps, show_html);
     else if (*shrink)
       code = interleave::cmd_shrink(shrink_path, shrink_output, shrink_budget, keep_operations, shrink_outside);
     else if (*regress) code = interleave::cmd_regress(regress_dirs, junit, regress_options);
