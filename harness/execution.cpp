@@ -84,7 +84,10 @@ const Outcome& Execution::run(const Program& program, Strategy& strategy,
   }
   // A race is the verdict of a run that otherwise passed (a failure is the
   // stronger one); it is reported at its second access's step.
-  if (!failed_ && settings.detect_races && races_.first_race()) set_failure(OutcomeKind::kRace, race_message());
+  if (!failed_ && settings.detect_races && races_.first_race()) {
+    set_failure(OutcomeKind::kRace, race_message());
+    note(race_steps());  // on the last step: where the pair stands in this schedule
+  }
   // Recovering hides a panic from Go's exit status, not from the report.
   if (!failed_ && first_recovered_) outcome_.message = "recovered: " + *first_recovered_;
   if (std::optional<Stop> stop = scheduler_.end(outcome_)) {
@@ -277,8 +280,20 @@ void Execution::record_step(Fiber& chosen, FiberSet runnable) {
 }
 
 void Execution::race_access(ObjectId object, bool write, std::string_view what) {
-  if (races_.access(current_->id, object, write, what) && settings_.record)
-    note(fmt::format("data race: {}", race_message()));
+  races_.access(current_->id, object, write, what, steps_);
+}
+
+std::string Execution::race_steps() const {
+  const DataRace& race = *races_.first_race();
+  // Each access belongs to its goroutine's next step.
+  auto step_of = [&](FiberId fiber, std::uint64_t at) -> std::string {
+    for (const Event& e : events_)
+      if (e.fiber == fiber && e.step >= at) return std::to_string(e.step);
+    return "?";
+  };
+  return fmt::format("data race between step {} ('{}', {}) and step {} ('{}', {})",
+                     step_of(race.first_fiber, race.first_at), fiber_name(race.first_fiber), race.first_what,
+                     step_of(race.second_fiber, race.second_at), fiber_name(race.second_fiber), race.second_what);
 }
 
 std::string Execution::race_message() const {

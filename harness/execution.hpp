@@ -114,6 +114,7 @@ class Execution {
   Fiber* pick(Fiber* yielding);
   void record_step(Fiber& chosen, FiberSet runnable);
   std::string race_message() const;
+  std::string race_steps() const;
   void set_failure(OutcomeKind kind, std::string message);
   /// The strategy stopped the run: record why (see stop_kind()).
   void apply_stop(const Stop& stop);

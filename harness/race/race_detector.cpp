@@ -55,7 +55,8 @@ bool RaceDetector::ordered(const Access& earlier, FiberId now) {
   return index(earlier.fiber) < c.size() && earlier.epoch <= c[index(earlier.fiber)];
 }
 
-std::optional<DataRace> RaceDetector::access(FiberId fiber, ObjectId object, bool write, std::string_view what) {
+std::optional<DataRace> RaceDetector::access(FiberId fiber, ObjectId object, bool write, std::string_view what,
+                                             std::uint64_t at_step) {
   if (shadows_.size() <= index(object)) shadows_.resize(index(object) + 1);
   Shadow& shadow = shadows_[index(object)];
   const Clock& own = clock(fiber);
@@ -63,18 +64,18 @@ std::optional<DataRace> RaceDetector::access(FiberId fiber, ObjectId object, boo
   std::optional<DataRace> found;
   auto race_with = [&](const Access& earlier, bool earlier_write) {
     if (found || ordered(earlier, fiber)) return;
-    found = DataRace{object, earlier.fiber, earlier_write, earlier.what, fiber, write, what};
+    found = DataRace{object, earlier.fiber, earlier_write, earlier.what, fiber, write, what, earlier.at_step, at_step};
   };
   if (shadow.write) race_with(*shadow.write, true);
   if (write) {
     for (const Access& read : shadow.reads) race_with(read, false);
-    shadow.write = Access{fiber, epoch, what};
+    shadow.write = Access{fiber, epoch, what, at_step};
     shadow.reads.clear();
   } else {
     const auto mine = std::find_if(shadow.reads.begin(), shadow.reads.end(),
                                    [&](const Access& a) { return a.fiber == fiber; });
-    if (mine != shadow.reads.end()) *mine = Access{fiber, epoch, what};
-    else shadow.reads.push_back(Access{fiber, epoch, what});
+    if (mine != shadow.reads.end()) *mine = Access{fiber, epoch, what, at_step};
+    else shadow.reads.push_back(Access{fiber, epoch, what, at_step});
   }
   if (found && !first_) {
     first_ = found;

@@ -36,6 +36,11 @@ struct DataRace {
   FiberId second_fiber{};  ///< the access that completed the race
   bool second_write = false;
   std::string_view second_what;
+  /// The execution's step count at each access: the access belongs to its
+  /// goroutine's next step (a map call announces itself before its first
+  /// preemption point).
+  std::uint64_t first_at = 0;
+  std::uint64_t second_at = 0;
 };
 
 class RaceDetector {
@@ -51,7 +56,8 @@ class RaceDetector {
   void release(FiberId fiber, ObjectId sync, unsigned part = 0);
   /// REQUIRES: `what` outlives the execution (a string literal). Returns
   /// the race this access completes, the first time one does.
-  std::optional<DataRace> access(FiberId fiber, ObjectId object, bool write, std::string_view what);
+  std::optional<DataRace> access(FiberId fiber, ObjectId object, bool write, std::string_view what,
+                                 std::uint64_t at_step = 0);
   const std::optional<DataRace>& first_race() const { return first_; }
 
  private:
@@ -60,6 +66,7 @@ class RaceDetector {
     FiberId fiber{};
     std::uint32_t epoch = 0;
     std::string_view what;
+    std::uint64_t at_step = 0;
   };
   struct Shadow {
     std::optional<Access> write;  ///< the last write

@@ -7,6 +7,9 @@
 
 #include <string>
 
+#include "harness/trace/trace.hpp"
+#include "tools/interleave/conflicting_pair.hpp"
+#include "tools/interleave/operation_table.hpp"
 #include "tools/interleave/run_scenario.hpp"
 #include "tools/scenario/scenario.hpp"
 
@@ -42,4 +45,17 @@ TEST_CASE("the fixes have no race on any schedule explored", "[race][stories]") 
     CHECK(report.find(harness::OutcomeKind::kRace) == nullptr);
     CHECK(report.executions > 0);
   }
+}
+
+TEST_CASE("a race's timeline marks the two unordered accesses and says why", "[race][stories]") {
+  const harness::Trace trace =
+      harness::load_trace(std::string(INTERLEAVE_SCENARIO_DIR) + "/../traces/21_len_race_detected.race.trace");
+  REQUIRE(trace.outcome.kind == harness::OutcomeKind::kRace);
+  const ConflictingPair pair = find_conflicting_pair(trace, group_operations(trace));
+  REQUIRE(pair.events.size() == 2);
+  // The writer's first map call and the counter's first len: nothing orders them.
+  CHECK(trace.fibers[harness::index(trace.events[pair.events[0]].fiber)] == "writer");
+  CHECK(trace.fibers[harness::index(trace.events[pair.events[1]].fiber)] == "counter");
+  CHECK(trace.events[pair.events[1]].label == "maplen");
+  CHECK_THAT(pair.why, Catch::Matchers::Contains("neither happens before the other"));
 }

@@ -138,6 +138,35 @@ ConflictingPair deadlock(const harness::Trace& trace, const OperationTable& tabl
   return {events, why + ": a wait-for cycle, so none of them can go on."};
 }
 
+/// The two accesses the race detector noted on the last step ("data race
+/// between step 0 ('writer', mapassign: m[k] = v) and step 17 ('counter',
+/// len(m))").
+ConflictingPair race(const harness::Trace& trace) {
+  const std::string& detail = trace.events.back().detail;
+  const std::size_t at = detail.find("data race between step ");
+  if (at == std::string::npos) return {{trace.events.size() - 1}, {}};
+  // The note is the last on its step: "step A (…) and step B (…)" to the end.
+  const std::string pair = detail.substr(at + 18);
+  const std::size_t split = pair.find(") and step ");
+  if (split == std::string::npos) return {{trace.events.size() - 1}, {}};
+  const std::vector<std::string> parts = {pair.substr(0, split + 1), pair.substr(split + 6)};
+  std::vector<std::size_t> events;
+  for (const std::string& part : parts) {
+    std::uint64_t step = 0;
+    std::size_t d = 5;  // after "step "
+    for (; d < part.size() && part[d] >= '0' && part[d] <= '9'; ++d)
+      step = step * 10 + static_cast<std::uint64_t>(part[d] - '0');
+    for (std::size_t i = 0; i < trace.events.size(); ++i)
+      if (d > 5 && trace.events[i].step == step) events.push_back(i);
+  }
+  std::sort(events.begin(), events.end());
+  events.erase(std::unique(events.begin(), events.end()), events.end());
+  if (events.size() != 2 || parts.size() != 2) return {{trace.events.size() - 1}, {}};
+  return {events, fmt::format("{} and {} touch the same object, one of them writing, and no lock, channel, "
+                              "WaitGroup, atomic or go statement orders them: neither happens before the other.",
+                              parts[0], parts[1])};
+}
+
 }  // namespace
 
 ConflictingPair find_conflicting_pair(const harness::Trace& trace, const OperationTable& table) {
@@ -151,6 +180,7 @@ ConflictingPair find_conflicting_pair(const harness::Trace& trace, const Operati
     case harness::OutcomeKind::kCorruption: return corruption(trace, table);
     case harness::OutcomeKind::kWrongResult: return wrong_result(trace, table);
     case harness::OutcomeKind::kDeadlock: return deadlock(trace, table);
+    case harness::OutcomeKind::kRace: return race(trace);
     default: return {{trace.events.size() - 1}, {}};
   }
 }

@@ -4,6 +4,7 @@
 //   wrong-result the stale read, and the other goroutine's write that read missed
 //                (the update the reader's own write then overwrote);
 //   deadlock     each goroutine's blocked step of the wait-for cycle;
+//   race         the two accesses the race detector found unordered;
 //   otherwise    the failing step.
 // Empty for a trace that ends well. Each pick also says why, in a sentence.
 #pragma once
