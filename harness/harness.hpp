@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <source_location>
 #include <string>
 #include <string_view>
 
@@ -62,9 +63,15 @@ void recovered(std::string message);
 /// execution and does not return; on the host (setup, end checks) it records
 /// the failure and returns, so end checks stay cheap (no exception).
 void report_failure(OutcomeKind kind, std::string message);
-/// An assertion of the code under test (see report_failure).
-inline void check(bool condition, std::string_view message) {
-  if (!condition) report_failure(OutcomeKind::kAssertion, std::string(message));
+/// "message (file.cpp:42)": `where`'s file name without its directories
+/// (the compiler's path would differ between checkouts, and outcome messages
+/// are part of traces, which must replay byte for byte anywhere).
+std::string located(std::string_view message, const std::source_location& where);
+/// An assertion of the code under test (see report_failure). Its failure
+/// says where the check is: "lost update (my_test.cpp:17)".
+inline void check(bool condition, std::string_view message,
+                  const std::source_location& where = std::source_location::current()) {
+  if (!condition) report_failure(OutcomeKind::kAssertion, located(message, where));
 }
 
 /// Runs `check` on the host after every goroutine has finished cleanly; it
