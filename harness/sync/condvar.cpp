@@ -5,24 +5,19 @@
 
 #include <fmt/format.h>
 
-#include "harness/current.hpp"
-#include "harness/execution.hpp"
+#include "harness/sync/engine_view.hpp"
 #include "harness/sync/holder_name.hpp"
 
 namespace harness {
 
 void CondVar::wait(Mutex& mu) {
-  Execution* execution = current_execution();
   const std::optional<FiberId> fiber = detail::running_fiber();
-  if (execution == nullptr || !fiber) {
-    // One thread: nobody could notify while this waits.
+  if (!fiber) {
+    // Outside a goroutine nobody could notify while this waits (on the
+    // host, setup or at_end, no goroutine runs until it returns).
     throw std::logic_error(fmt::format("CondVar '{}' would wait forever outside an execution", ref_.name()));
   }
-  // Waiters left by an execution that ended while they were blocked.
-  if (generation_ != execution->generation()) {
-    generation_ = execution->generation();
-    waiters_.clear();
-  }
+  drop_earlier_executions();
   // Joining the waiters is its own step, before the unlock: a notify that
   // runs between the two wakes this waiter (as Go's notify list).
   point(Operation{"cond.wait", ref_.id(), AccessKind::kRmw, nullptr});
@@ -51,8 +46,18 @@ void CondVar::wait(Mutex& mu) {
   }
 }
 
+void CondVar::drop_earlier_executions() {
+  // Waiters left by an execution that ended while they were blocked (a
+  // CondVar that outlives executions): they must not count in this one.
+  if (const std::uint64_t now = detail::execution_generation(); generation_ != now) {
+    generation_ = now;
+    waiters_.clear();
+  }
+}
+
 void CondVar::notify_one() {
   point(Operation{"cond.signal", ref_.id(), AccessKind::kRmw, nullptr});
+  drop_earlier_executions();
   std::vector<Waiter*> sleeping;
   for (Waiter& waiter : waiters_)
     if (!waiter.notified) sleeping.push_back(&waiter);
@@ -64,6 +69,7 @@ void CondVar::notify_one() {
 
 void CondVar::notify_all() {
   point(Operation{"cond.broadcast", ref_.id(), AccessKind::kRmw, nullptr});
+  drop_earlier_executions();
   for (Waiter& waiter : waiters_) waiter.notified = true;
 }
 

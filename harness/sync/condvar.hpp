@@ -74,6 +74,7 @@ class CondVar final : private Blocker {
   std::string describe_wait(FiberId fiber) const override;
   const Waiter* find(FiberId fiber) const;
   void forget(std::uint64_t ticket);
+  void drop_earlier_executions();
 
   ObjectRef ref_;
   Options options_;

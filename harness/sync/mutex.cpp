@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/sync/holder_name.hpp"
-#include "harness/sync/teardown.hpp"
+#include "harness/sync/engine_view.hpp"
 
 namespace harness {
 

@@ -4,10 +4,17 @@
 
 #include <fmt/format.h>
 
+#include "harness/sync/engine_view.hpp"
+
 namespace harness {
 
 void Once::call(const std::function<void()>& f) {
   point(Operation{"once.do", ref_.id(), AccessKind::kRmw, this});
+  // A Once that outlives executions starts fresh in each (as ObjectRef).
+  if (const std::uint64_t now = detail::execution_generation(); generation_ != now) {
+    generation_ = now;
+    state_ = State::kFresh;
+  }
   if (state_ == State::kDone) return;
   if (state_ == State::kRunning) {
     // Only reachable outside an execution (f called back into call()).

@@ -9,6 +9,7 @@
 // "once.done" (kWrite, after `f` returned).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -36,6 +37,7 @@ class Once final : private Blocker {
 
   ObjectRef ref_;
   State state_ = State::kFresh;
+  std::uint64_t generation_ = 0;  ///< the execution state_ belongs to
 };
 
 }  // namespace harness
