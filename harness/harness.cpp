@@ -59,7 +59,7 @@ void report_failure(OutcomeKind kind, std::string message) {
   execution->report_failure(kind, std::move(message));
 }
 
-std::string located(std::string_view message, const std::source_location& where) {
+std::string located(std::string_view message, SourceLocation where) {
   std::string_view file = where.file_name();
   if (const std::size_t slash = file.find_last_of("/\\"); slash != std::string_view::npos) file.remove_prefix(slash + 1);
   return fmt::format("{} ({}:{})", message, file, where.line());

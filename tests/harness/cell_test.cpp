@@ -191,5 +191,6 @@ TEST_CASE("a failed check says file:line, the file's name without its directorie
   REQUIRE(report.classes.size() == 1);
   CHECK(report.classes[0].outcome ==
         Outcome{OutcomeKind::kAssertion, "located failure (cell_test.cpp:" + std::to_string(line) + ")"});
-  CHECK(located("m", std::source_location::current()).find('/') == std::string::npos);
+  CHECK(located("m", SourceLocation::current()).find('/') == std::string::npos);
+  CHECK(located("m", SourceLocation("/abs/dir/file.cpp", 7)) == "m (file.cpp:7)");
 }
