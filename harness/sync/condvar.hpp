@@ -16,8 +16,10 @@
 // ("cond.spurious") between blocking and returning at once, so code that
 // waits without a predicate loop fails under exploration.
 //
-// REQUIRES: the caller holds `mu` when it calls wait(). Outside an execution
-// a wait that nobody notified cannot return (one thread) and throws
+// Waiters an execution left blocked are forgotten when the next one starts
+// (a CondVar that outlives executions). REQUIRES: the caller holds `mu` when
+// it calls wait(). Outside a goroutine (outside an execution, or in its setup
+// or at_end code) no one could notify a waiter: wait() throws
 // std::logic_error.
 #pragma once
 

@@ -4,7 +4,8 @@
 // until that first call has returned, then returns without calling `f`, so
 // no caller sees `f` half done. As in Go, a panic (exception) out of `f`
 // still counts as done: later calls do not retry it (std::call_once would).
-// Calling call() from inside `f` on the same Once deadlocks, as in Go.
+// Calling call() from inside `f` on the same Once deadlocks, as in Go. A
+// Once that outlives executions (a global) starts fresh in each.
 // Steps: "once.do" (kRmw; blocked while another fiber runs `f`) and
 // "once.done" (kWrite, after `f` returned).
 #pragma once
