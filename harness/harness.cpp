@@ -1,5 +1,7 @@
 #include "harness/harness.hpp"
 
+#include <fmt/format.h>
+
 #include "harness/current.hpp"
 #include "harness/execution.hpp"
 #include "harness/explore.hpp"
@@ -56,6 +58,12 @@ void report_failure(OutcomeKind kind, std::string message) {
   Execution* execution = current_execution();
   if (execution == nullptr) throw FatalOutsideExecution{std::string(to_string(kind)) + ": " + message};
   execution->report_failure(kind, std::move(message));
+}
+
+std::string located(std::string_view message, SourceLocation where) {
+  std::string_view file = where.file_name();
+  if (const std::size_t slash = file.find_last_of("/\\"); slash != std::string_view::npos) file.remove_prefix(slash + 1);
+  return fmt::format("{} ({}:{})", message, file, where.line());
 }
 
 void at_end(std::function<void()> check) {

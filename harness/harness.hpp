@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <source_location>
 #include <string>
 #include <string_view>
 
@@ -62,9 +63,38 @@ void recovered(std::string message);
 /// execution and does not return; on the host (setup, end checks) it records
 /// the failure and returns, so end checks stay cheap (no exception).
 void report_failure(OutcomeKind kind, std::string message);
-/// An assertion of the code under test (see report_failure).
-inline void check(bool condition, std::string_view message) {
-  if (!condition) report_failure(OutcomeKind::kAssertion, std::string(message));
+/// Where a check is in the source. std::source_location where the standard
+/// library has it; clang 14 with libstdc++ 12 (Debian 12) lacks it, so the
+/// default comes from the __builtin_FILE/__builtin_LINE both compilers have.
+class SourceLocation {
+ public:
+  constexpr SourceLocation() = default;
+  constexpr SourceLocation(const char* file, std::uint_least32_t line) : file_(file), line_(line) {}
+#if defined(__cpp_lib_source_location)
+  constexpr SourceLocation(const std::source_location& where)  // NOLINT(google-explicit-constructor)
+      : file_(where.file_name()), line_(where.line()) {}
+#endif
+  /// The caller's location, as a default argument.
+  static constexpr SourceLocation current(const char* file = __builtin_FILE(),
+                                          std::uint_least32_t line = __builtin_LINE()) {
+    return SourceLocation(file, line);
+  }
+  constexpr const char* file_name() const { return file_; }
+  constexpr std::uint_least32_t line() const { return line_; }
+
+ private:
+  const char* file_ = "";
+  std::uint_least32_t line_ = 0;
+};
+
+/// "message (file.cpp:42)": `where`'s file name without its directories
+/// (the compiler's path would differ between checkouts, and outcome messages
+/// are part of traces, which must replay byte for byte anywhere).
+std::string located(std::string_view message, SourceLocation where);
+/// An assertion of the code under test (see report_failure). Its failure
+/// says where the check is: "lost update (my_test.cpp:17)".
+inline void check(bool condition, std::string_view message, SourceLocation where = SourceLocation::current()) {
+  if (!condition) report_failure(OutcomeKind::kAssertion, located(message, where));
 }
 
 /// Runs `check` on the host after every goroutine has finished cleanly; it

@@ -12,7 +12,11 @@
 #include "harness/harness.hpp"
 
 #include "harness/sync/atomic.hpp"
+#include "harness/sync/cell.hpp"
+#include "harness/sync/condvar.hpp"
+#include "harness/sync/fiber_local.hpp"
 #include "harness/sync/mutex.hpp"
+#include "harness/sync/once.hpp"
 #include "harness/sync/rwmutex.hpp"
 #include "harness/sync/wait_group.hpp"
 

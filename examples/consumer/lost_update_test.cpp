@@ -23,7 +23,7 @@ TEST_CASE("two goroutines that load, then store, lose an update") {
   CHECK(report.executions == 6);  // the orders of a's load, store and b's load, store
   const harness::OutcomeClass* lost = report.find(harness::OutcomeKind::kAssertion);
   REQUIRE(lost != nullptr);
-  CHECK(lost->outcome.message == "lost update");
+  CHECK(lost->outcome.message == "lost update (lost_update_test.cpp:17)");  // check() says where
   CHECK(lost->count == 4);  // all but a-then-b and b-then-a
   // The schedule that lost it, step by step, replays the same.
   CHECK(harness::replay_trace(program, stacks, lost->first_trace, 1000).identical);
@@ -95,7 +95,7 @@ TEST_CASE("a check under one lock and a withdrawal under another overdraw; one l
   CHECK(buggy.exhausted);
   const harness::OutcomeClass* overdrawn = buggy.find(harness::OutcomeKind::kAssertion);
   REQUIRE(overdrawn != nullptr);
-  CHECK(overdrawn->outcome.message == "overdrawn");
+  CHECK(overdrawn->outcome.message.starts_with("overdrawn (lost_update_test.cpp:"));
 
   harness::Report fixed = explore_all(withdrawals(true));
   CHECK(fixed.exhausted);

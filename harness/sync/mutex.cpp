@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/sync/holder_name.hpp"
+#include "harness/sync/engine_view.hpp"
 
 namespace harness {
 
@@ -33,7 +34,13 @@ void Mutex::take() {
 
 void Mutex::unlock() {
   point(Operation{"mutex.unlock", ref_.id(), AccessKind::kUnlock, nullptr});
-  if (!locked_) fatal("sync: unlock of unlocked mutex");
+  if (!locked_) {
+    // While abandoned fibers unwind, a CondVar waiter's guard may unlock a
+    // mutex its wait gave up (condvar.cpp): nothing to report, and a fatal
+    // error thrown from that destructor would end the process.
+    if (detail::tearing_down()) return;
+    fatal("sync: unlock of unlocked mutex");
+  }
   race_release(ref_.id());
   locked_ = false;
   holder_.reset();

@@ -38,9 +38,14 @@ class Mutex final : private Blocker {
 class MutexLock {
  public:
   explicit MutexLock(Mutex& mutex) : mutex_(mutex) { mutex_.lock(); }
-  ~MutexLock() { mutex_.unlock(); }
+  // noexcept(false): unlock() is a preemption point, and an execution that
+  // ends while this fiber waits there (a dpor-pruned schedule) unwinds the
+  // fiber from inside this destructor, which must let that unwind through.
+  ~MutexLock() noexcept(false) { mutex_.unlock(); }
   MutexLock(const MutexLock&) = delete;
   MutexLock& operator=(const MutexLock&) = delete;
+  /// The guarded mutex (CondVar::wait unlocks and relocks it).
+  Mutex& mutex() const { return mutex_; }
 
  private:
   Mutex& mutex_;

@@ -95,8 +95,10 @@ TEST_CASE("a livelock ends at the step bound", "[failures]") {
 }
 
 TEST_CASE("a failing check in setup or at the end is an outcome", "[failures]") {
+  const int line = __LINE__ + 1;
   Program failing_setup{"bad-setup", [] { check(false, "setup says no"); }};
-  CHECK(only_outcome(failing_setup) == Outcome{OutcomeKind::kAssertion, "setup says no"});
+  CHECK(only_outcome(failing_setup) ==
+        Outcome{OutcomeKind::kAssertion, "setup says no (failures_test.cpp:" + std::to_string(line) + ")"});
   Program failing_end{"bad-end", [] {
                         go("g", [] { point("x"); });
                         at_end([] { fail(OutcomeKind::kCorruption, "count is 3 but 2 keys are reachable"); });
