@@ -32,6 +32,7 @@ class Cell {
   /// Reads the value (one kRead step).
   T get() {
     point("cell.read", ref_.id(), AccessKind::kRead);
+    race_read(ref_.id(), "cell read");
     describe("read", value_);
     return value_;
   }
@@ -39,6 +40,7 @@ class Cell {
   /// Overwrites the value (one kWrite step).
   void set(T value) {
     point("cell.write", ref_.id(), AccessKind::kWrite);
+    race_write(ref_.id(), "cell write");
     describe("wrote", value);
     value_ = std::move(value);
   }
@@ -56,6 +58,7 @@ class Cell {
   template <typename F>
   decltype(auto) with(F&& f) {
     point("cell.read", ref_.id(), AccessKind::kRead);
+    race_read(ref_.id(), "cell read");
     return std::forward<F>(f)(std::as_const(value_));
   }
 
@@ -64,6 +67,7 @@ class Cell {
   template <typename F>
   decltype(auto) with_mut(F&& f) {
     point("cell.write", ref_.id(), AccessKind::kWrite);
+    race_write(ref_.id(), "cell write");
     return std::forward<F>(f)(value_);
   }
 

@@ -15,7 +15,10 @@ void Once::call(const std::function<void()>& f) {
     generation_ = now;
     state_ = State::kFresh;
   }
-  if (state_ == State::kDone) return;
+  if (state_ == State::kDone) {
+    race_acquire(ref_.id());  // Go: f's return happens before any Do returns
+    return;
+  }
   if (state_ == State::kRunning) {
     // Only reachable outside an execution (f called back into call()).
     throw std::logic_error(fmt::format("Once '{}' called from its own function outside an execution", ref_.name()));
@@ -30,6 +33,7 @@ void Once::call(const std::function<void()>& f) {
     throw;
   }
   point(Operation{"once.done", ref_.id(), AccessKind::kWrite, nullptr});
+  race_release(ref_.id());
   state_ = State::kDone;
 }
 

@@ -11,7 +11,9 @@
 #include "harness/harness.hpp"
 #include "harness/strategy/dfs.hpp"
 #include "harness/sync/atomic.hpp"
+#include "harness/sync/cell.hpp"
 #include "harness/sync/mutex.hpp"
+#include "harness/sync/once.hpp"
 #include "harness/sync/rwmutex.hpp"
 #include "harness/sync/wait_group.hpp"
 #include "harness/trace/trace.hpp"
@@ -187,4 +189,26 @@ TEST_CASE("a race's trace says races=on and replays byte for byte", "[race]") {
   CHECK(provenance_value(race->first_trace, "races") == "on");
   StackPool stacks;
   CHECK(replay_trace(writers, stacks, race->first_trace, 1000).identical);
+}
+
+TEST_CASE("Cell accesses are seen by the race detector; Once orders its function before every Do", "[race]") {
+  const Program cells{"cells", [] {
+                        auto x = std::make_shared<Cell<int>>(0, "x");
+                        go("a", [x] { x->set(1); });
+                        go("b", [x] { x->set(2); });
+                      }};
+  const Report both = explore_races(cells);
+  CHECK(races(both) == both.executions);
+  const Program once{"once", [] {
+                       auto x = std::make_shared<Cell<int>>(0, "x");
+                       auto init = std::make_shared<Once>("init");
+                       for (const char* name : {"a", "b"})
+                         go(name, [x, init] {
+                           init->call([x] { x->set(1); });
+                           (void)x->get();
+                         });
+                     }};
+  const Report ordered = explore_races(once);
+  CHECK(ordered.exhausted);
+  CHECK(races(ordered) == 0);
 }
