@@ -41,6 +41,22 @@ std::string fit_to_width(const std::string& text, std::size_t width) {
   return std::string(trace_text::first_characters(text, width - 3)) + "...";
 }
 
+std::string outcome_lines(const Trace& trace) {
+  std::string out = fmt::format("=> {}\n", describe(trace.outcome));
+  if (trace.outcome.ok() || trace.events.empty()) return out;
+  const Event& last = trace.events.back();
+  out += fmt::format("   at step {}: goroutine '{}' at {}\n", last.step, trace.fibers[index(last.fiber)], last.label);
+  // "goroutine i 'name' is at label" notes: where the others were parked.
+  std::size_t at = 0;
+  while ((at = last.detail.find("goroutine ", at)) != std::string::npos) {
+    const std::size_t end = last.detail.find(';', at);
+    out += "   while " + last.detail.substr(at, end == std::string::npos ? std::string::npos : end - at) + "\n";
+    if (end == std::string::npos) break;
+    at = end;
+  }
+  return out;
+}
+
 std::string render_timeline(const Trace& trace) {
   const std::size_t columns = trace.fibers.size();
   std::vector<std::size_t> width(columns, kMinWidth);
@@ -63,20 +79,7 @@ std::string render_timeline(const Trace& trace) {
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += "\n";
   }
-  out += fmt::format("=> {}\n", describe(trace.outcome));
-  if (!trace.outcome.ok() && !trace.events.empty()) {
-    const Event& last = trace.events.back();
-    out += fmt::format("   at step {}: goroutine '{}' at {}\n", last.step, trace.fibers[index(last.fiber)],
-                       last.label);
-    // "goroutine i 'name' is at label" notes: the other half of the pair.
-    std::size_t at = 0;
-    while ((at = last.detail.find("goroutine ", at)) != std::string::npos) {
-      const std::size_t end = last.detail.find(';', at);
-      out += "   while " + last.detail.substr(at, end == std::string::npos ? std::string::npos : end - at) + "\n";
-      if (end == std::string::npos) break;
-      at = end;
-    }
-  }
+  out += outcome_lines(trace);
   return out;
 }
 

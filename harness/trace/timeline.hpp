@@ -18,6 +18,9 @@ std::string render_timeline(const Trace& trace);
 /// read or wrote), and text measured and padded in characters, not bytes.
 std::string step_cell_text(const Trace& trace, const Event& event);
 std::size_t display_length(const std::string& text);
+/// The lines under a timeline: "=> outcome", the failing step, and where
+/// the other goroutines were.
+std::string outcome_lines(const Trace& trace);
 /// Padded to `width` characters, or cut with "..." (never inside a character).
 std::string fit_to_width(const std::string& text, std::size_t width);
 

@@ -264,19 +264,18 @@ std::optional<Value> RecordingMap::get_and_delete(Key key) {
 }
 
 void RecordingMap::update(Key key, const std::function<Value(Value)>& next) {
-  const std::size_t i = call(MapCall::Kind::kUpdate, key);
-  inner_->update(key, [&](Value old) {
-    const Value now = next(old);
-    history_->at(i).result = old;
-    history_->at(i).value = now;
-    return now;
-  });
-  history_->returned(i);
+  record_update(key, next, &ConcurrentMap::update);
 }
 
 void RecordingMap::read_then_write(Key key, const std::function<Value(Value)>& next) {
+  record_update(key, next, &ConcurrentMap::read_then_write);
+}
+
+void RecordingMap::record_update(Key key, const std::function<Value(Value)>& next, Update how) {
+  // m[k] op= x: one call that read the old value and stored the new (the
+  // last time `next` ran: a retrying kind may run it more than once).
   const std::size_t i = call(MapCall::Kind::kUpdate, key);
-  inner_->read_then_write(key, [&](Value old) {
+  ((*inner_).*how)(key, [&](Value old) {
     const Value now = next(old);
     history_->at(i).result = old;
     history_->at(i).value = now;

@@ -95,7 +95,9 @@ class RecordingMap final : public ConcurrentMap {
   std::vector<std::pair<Key, Value>> snapshot() const override { return inner_->snapshot(); }
 
  private:
+  using Update = void (ConcurrentMap::*)(Key, const std::function<Value(Value)>&);
   std::size_t call(MapCall::Kind kind, Key key, Value value = 0);
+  void record_update(Key key, const std::function<Value(Value)>& next, Update how);
 
   std::shared_ptr<ConcurrentMap> inner_;
   std::shared_ptr<MapHistory> history_;

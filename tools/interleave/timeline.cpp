@@ -63,19 +63,8 @@ std::string render_timeline(const harness::Trace& trace, bool steps) {
     if (steps)
       for (const std::size_t i : row.events) line("", row.fiber, step_cell(i));
   }
-  out += fmt::format("=> {}\n", harness::describe(trace.outcome));
+  out += harness::outcome_lines(trace);
   if (!trace.outcome.ok() && !trace.events.empty()) {
-    const harness::Event& last = trace.events.back();
-    out += fmt::format("   at step {}: goroutine '{}' at {}\n", last.step, trace.fibers[harness::index(last.fiber)],
-                       last.label);
-    // "goroutine i 'name' is at label" notes: where the others were parked.
-    std::size_t at = 0;
-    while ((at = last.detail.find("goroutine ", at)) != std::string::npos) {
-      const std::size_t end = last.detail.find(';', at);
-      out += "   while " + last.detail.substr(at, end == std::string::npos ? std::string::npos : end - at) + "\n";
-      if (end == std::string::npos) break;
-      at = end;
-    }
     if (!pair.events.empty()) {
       out += "   conflicting pair (*):";
       for (const std::size_t i : pair.events)
