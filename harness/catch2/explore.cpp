@@ -1,18 +1,16 @@
 #include "harness/catch2/explore.hpp"
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <string_view>
-#include <thread>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "harness/alarm.hpp"
 #include "harness/catch2/result_capture.hpp"
 #include "harness/fiber/stack_pool.hpp"
 #include "harness/strategy/dfs.hpp"
@@ -24,35 +22,6 @@
 
 namespace harness::catch2 {
 namespace {
-
-/// Sets `stop` once `budget` has passed, unless destroyed first.
-class StopAfter {
- public:
-  StopAfter(std::chrono::milliseconds budget, std::atomic<bool>& stop) {
-    if (budget.count() <= 0) return;
-    watcher_ = std::thread([this, budget, &stop] {
-      std::unique_lock lock(mutex_);
-      if (!done_changed_.wait_for(lock, budget, [this] { return done_; })) stop = true;
-    });
-  }
-  ~StopAfter() {
-    if (!watcher_.joinable()) return;
-    {
-      const std::lock_guard lock(mutex_);
-      done_ = true;
-    }
-    done_changed_.notify_all();
-    watcher_.join();
-  }
-  StopAfter(const StopAfter&) = delete;
-  StopAfter& operator=(const StopAfter&) = delete;
-
- private:
-  std::mutex mutex_;
-  std::condition_variable done_changed_;
-  bool done_ = false;
-  std::thread watcher_;
-};
 
 std::unique_ptr<Strategy> make_strategy(const Options& options) {
   switch (options.strategy) {
@@ -78,21 +47,10 @@ std::string_view strategy_name(const Options& options) {
   return "?";
 }
 
-/// Switches away from a goroutine that could have gone on.
-std::uint64_t preemptions(const Trace& trace) {
-  std::uint64_t count = 0;
-  for (std::size_t i = 1; i < trace.events.size(); ++i) {
-    const Event& before = trace.events[i - 1];
-    const Event& now = trace.events[i];
-    if (now.fiber != before.fiber && contains(now.runnable, before.fiber)) ++count;
-  }
-  return count;
-}
-
 /// The schedule reaching `outcome` with the fewest preemptions that dfs finds
 /// below `trace`'s count (each bound's search capped), or `trace` itself.
-Trace fewest_preemptions(const Program& program, StackPool& stacks, const Trace& trace, std::uint64_t max_steps) {
-  const std::uint64_t found = preemptions(trace);
+Trace fewest_count_preemptions(const Program& program, StackPool& stacks, const Trace& trace, std::uint64_t max_steps) {
+  const std::uint64_t found = count_preemptions(trace);
   for (std::uint32_t bound = 0; bound < found && bound < 4; ++bound) {
     DfsStrategy dfs(DfsSettings{bound, 20000});
     ExploreSettings settings;
@@ -167,7 +125,7 @@ Result explore_in_test(const Program& program, const Options& options) {
   result.how = std::string(strategy_name(options));
   std::atomic<bool> stop{false};
   {
-    const StopAfter timer(options.time_budget, stop);
+    const Alarm timer(options.time_budget, [&stop] { stop = true; });
     ExploreSettings settings;
     settings.max_steps = options.max_steps;
     settings.stop = &stop;
@@ -186,7 +144,7 @@ Result explore_in_test(const Program& program, const Options& options) {
     if (first == nullptr || (options.stop_at && c.outcome.kind == *options.stop_at && first->outcome.kind != *options.stop_at))
       first = &c;
   }
-  if (first != nullptr) result.first_failure = fewest_preemptions(program, stacks, first->first_trace, options.max_steps);
+  if (first != nullptr) result.first_failure = fewest_count_preemptions(program, stacks, first->first_trace, options.max_steps);
   return result;
 }
 
@@ -203,7 +161,7 @@ std::string check_every_schedule(const Program& program, const Options& options,
     // The timeline goes to standard error as it is: Catch2 wraps a failure's
     // message at 80 columns, which would break its columns.
     std::string shown = fmt::format("\ninterleave: test \"{}\": the schedule of '{}', with {} preemption{}:\n{}", test,
-                                    describe(first.outcome), preemptions(first), preemptions(first) == 1 ? "" : "s",
+                                    describe(first.outcome), count_preemptions(first), count_preemptions(first) == 1 ? "" : "s",
                                     render_timeline(first));
     if (result.replayed)
       shown += fmt::format("{}\n", result.how);

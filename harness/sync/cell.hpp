@@ -16,9 +16,9 @@
 #include <type_traits>
 #include <utility>
 
-#include <fmt/format.h>
 
 #include "harness/harness.hpp"
+#include "harness/sync/note_value.hpp"
 
 namespace harness {
 
@@ -76,11 +76,7 @@ class Cell {
   ObjectId id() { return ref_.id(); }
 
  private:
-  void describe(const char* verb, const T& value) {
-    if constexpr (fmt::is_formattable<T>::value) {
-      if (recording()) note(fmt::format("{} {}", verb, value));
-    }
-  }
+  static void describe(const char* verb, const T& value) { detail::note_value(verb, value); }
 
   ObjectRef ref_;
   T value_;

@@ -76,6 +76,10 @@ class TraceError : public std::runtime_error {
   bool io_;
 };
 
+/// Preemptions in the trace's schedule: switches away from a goroutine
+/// that could have gone on (it was runnable at the next step).
+std::uint64_t count_preemptions(const Trace& trace);
+
 /// The largest trace file load_trace reads.
 inline constexpr std::size_t kMaxTraceFileBytes = std::size_t{256} << 20;
 

@@ -58,6 +58,15 @@ std::string_view to_string(TraceExpectation expectation) {
 
 void save_trace(const std::string& path, const Trace& trace) { write_file_atomically(path, write_trace(trace)); }
 
+std::uint64_t count_preemptions(const Trace& trace) {
+  std::uint64_t count = 0;
+  for (std::size_t k = 1; k < trace.events.size(); ++k) {
+    const FiberId previous = trace.events[k - 1].fiber;
+    if (trace.events[k].fiber != previous && contains(trace.events[k].runnable, previous)) ++count;
+  }
+  return count;
+}
+
 std::string provenance_value(const Trace& trace, std::string_view key) {
   for (const auto& [k, v] : trace.provenance)
     if (k == key) return v;

@@ -87,30 +87,17 @@ int interrupted_exit_code() { return exit_code_of(g_first_signal.load()); }
 bool time_limit_reached() { return g_time_limit.load(); }
 bool stopped_by_time_limit() { return g_first_cause.load() == 2; }
 
-TimeLimit::TimeLimit(std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  watcher_ = std::thread([this, deadline, limit] {
-    std::unique_lock lock(mutex_);
-    if (done_changed_.wait_until(lock, deadline, [this] { return done_; })) return;
-    int nothing = 0;
-    g_first_cause.compare_exchange_strong(nothing, 2);
-    g_time_limit = true;
-    g_quit = true;  // shrinking stops too: the time is up
-    g_interrupted = true;
-    if (g_first_cause.load() == 2)
-      say(fmt::format("interleave: the time limit ({}) ran out: stopping, writing what was found\n",
-                      format_duration(limit))
-              .c_str());
-  });
-}
-
-TimeLimit::~TimeLimit() {
-  {
-    const std::lock_guard lock(mutex_);
-    done_ = true;
-  }
-  done_changed_.notify_all();
-  watcher_.join();
-}
+TimeLimit::TimeLimit(std::chrono::milliseconds limit)
+    : alarm_(limit, [limit] {
+        int nothing = 0;
+        g_first_cause.compare_exchange_strong(nothing, 2);
+        g_time_limit = true;
+        g_quit = true;  // shrinking stops too: the time is up
+        g_interrupted = true;
+        if (g_first_cause.load() == 2)
+          say(fmt::format("interleave: the time limit ({}) ran out: stopping, writing what was found\n",
+                          format_duration(limit))
+                  .c_str());
+      }) {}
 
 }  // namespace interleave

@@ -20,9 +20,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+
+#include "harness/alarm.hpp"
 
 namespace interleave {
 
@@ -51,15 +50,11 @@ bool stopped_by_time_limit();
 class TimeLimit {
  public:
   explicit TimeLimit(std::chrono::milliseconds limit);
-  ~TimeLimit();
   TimeLimit(const TimeLimit&) = delete;
   TimeLimit& operator=(const TimeLimit&) = delete;
 
  private:
-  std::mutex mutex_;
-  std::condition_variable done_changed_;
-  bool done_ = false;
-  std::thread watcher_;
+  harness::Alarm alarm_;
 };
 
 }  // namespace interleave

@@ -23,11 +23,7 @@ namespace interleave {
 ScheduleSize schedule_size(const harness::Trace& trace) {
   ScheduleSize size;
   size.steps = trace.events.size();
-  for (std::size_t k = 1; k < trace.events.size(); ++k) {
-    const harness::FiberId previous = trace.events[k - 1].fiber;
-    if (trace.events[k].fiber != previous && harness::contains(trace.events[k].runnable, previous))
-      ++size.preemptions;
-  }
+  size.preemptions = harness::count_preemptions(trace);
   return size;
 }
 
