@@ -59,9 +59,9 @@ class FixedStrategy final : public harness::Strategy {
   bool begin_execution() override { return !started_ && (started_ = true); }
   harness::Answer<harness::FiberId> choose_fiber(const harness::SchedulingChoice& choice) override {
     if (!switch_always_ && choice.current) return *choice.current;
-    harness::FiberSet others = choice.runnable;
-    if (choice.current) others &= ~harness::bit(*choice.current);
-    return harness::FiberId{static_cast<std::uint32_t>(std::countr_zero(others))};
+    for (const harness::FiberId other : choice.runnable)
+      if (other != choice.current) return other;
+    return *choice.current;  // unreachable: two or more are runnable
   }
   harness::Answer<std::uint64_t> choose_data(const harness::DataChoice&) override { return std::uint64_t{0}; }
   std::optional<harness::Stop> end_execution(const harness::Outcome&) override { return std::nullopt; }

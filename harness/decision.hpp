@@ -18,9 +18,10 @@ struct Decision {
   /// taken when the value was drawn (it is drawn while step `step - 1` runs).
   std::uint64_t step = 0;
   std::uint64_t value = 0;  ///< the chosen fiber's index, or the chosen data value
-  /// kSchedule: the runnable set it chose from. kData: the number of options.
+  /// kData: the number of options (unused for kSchedule).
   std::uint64_t options = 0;
   std::string label;        ///< kData only: what the value is for
+  FiberSet runnable;        ///< kSchedule only: the set it chose from
 
   friend bool operator==(const Decision&, const Decision&) = default;
 };

@@ -17,7 +17,7 @@ struct Event {
   std::string label;
   ObjectId object = kNoObject;
   AccessKind access = AccessKind::kNone;
-  FiberSet runnable = 0;  ///< the fibers that could have been chosen
+  FiberSet runnable;  ///< the fibers that could have been chosen
   std::string detail;     ///< what the step read or wrote, when recorded
 
   friend bool operator==(const Event&, const Event&) = default;

@@ -31,9 +31,7 @@ std::string JoinGate::describe_wait(FiberId) const {
   return fmt::format("join: waits for goroutine '{}' to finish", target_name);
 }
 
-Execution::Execution(StackPool& stacks) : stacks_(stacks) {
-  for (std::uint32_t i = 0; i < kMaxFibers; ++i) fibers_[i].id = FiberId{i};
-}
+Execution::Execution(StackPool& stacks) : stacks_(stacks) {}
 
 void Execution::reset(const ExecutionSettings& settings) {
   settings_ = settings;
@@ -101,14 +99,19 @@ const Outcome& Execution::run(const Program& program, Strategy& strategy,
 
 std::vector<std::string> Execution::fiber_names() const {
   std::vector<std::string> names;
-  for (std::uint32_t i = 0; i < fiber_count_; ++i) names.push_back(fibers_[i].name);
+  for (std::uint32_t i = 0; i < fiber_count_; ++i) names.push_back(fibers_[i]->name);
   return names;
 }
 
 FiberId Execution::spawn(std::string name, std::function<void()> body) {
   if (fiber_count_ == kMaxFibers)
     fail(OutcomeKind::kException, fmt::format("too many goroutines: at most {} per execution", kMaxFibers));
-  Fiber& fiber = fibers_[fiber_count_++];
+  if (fiber_count_ == fibers_.size()) {
+    fibers_.push_back(std::make_unique<Fiber>());
+    fibers_.back()->id = FiberId{fiber_count_};
+    pending_.emplace_back();
+  }
+  Fiber& fiber = *fibers_[fiber_count_++];
   fiber.name = std::move(name);
   fiber.body = std::move(body);
   fiber.finished = false;
@@ -224,16 +227,24 @@ void Execution::point(const Operation& operation) {
 }
 
 Fiber* Execution::pick(Fiber* yielding) {
-  FiberSet runnable = 0;
+  FiberSet& runnable = choice_.runnable;
+  runnable.clear();
+  std::uint64_t first_word = 0;  // ids 0-63, built in a register: the common case
   bool unfinished = false;
   for (std::uint32_t i = 0; i < fiber_count_; ++i) {
-    const Fiber& fiber = fibers_[i];
+    const Fiber& fiber = *fibers_[i];
     if (fiber.finished) continue;
     unfinished = true;
     const Blocker* blocker = pending_[i].blocker;
-    if (blocker == nullptr || blocker->enabled(fiber.id)) runnable |= bit(fiber.id);
+    if (blocker != nullptr && !blocker->enabled(fiber.id)) continue;
+    if (i < 64) {
+      first_word |= std::uint64_t{1} << i;
+    } else {
+      runnable.insert(fiber.id);
+    }
   }
-  if (runnable == 0) {
+  runnable.set_low_word(first_word);
+  if (runnable.empty()) {
     if (unfinished) set_failure(OutcomeKind::kDeadlock, deadlock_report());
     return nullptr;
   }
@@ -243,11 +254,11 @@ Fiber* Execution::pick(Fiber* yielding) {
     return nullptr;
   }
   const bool yielding_can_continue = yielding != nullptr && contains(runnable, yielding->id);
-  FiberId chosen{static_cast<std::uint32_t>(std::countr_zero(runnable))};
-  if ((runnable & (runnable - 1)) != 0) {  // two or more
-    SchedulingChoice choice;
+  FiberId chosen = runnable.lowest();
+  if (runnable.several()) {
+    SchedulingChoice& choice = choice_;  // its runnable set is filled in already
     choice.step = steps_;
-    choice.runnable = runnable;
+    choice.current.reset();
     if (yielding_can_continue) choice.current = yielding->id;
     choice.pending = pending_.data();
     const Answer<FiberId> answer = scheduler_.choose_fiber(choice);
@@ -257,7 +268,7 @@ Fiber* Execution::pick(Fiber* yielding) {
     }
     chosen = answer.value();
   }
-  Fiber& next = fibers_[index(chosen)];
+  Fiber& next = *fibers_[index(chosen)];
   if (settings_.record || scheduler_.observes_steps()) {
     record_step(next, runnable);
     if (failed_) return nullptr;
@@ -266,9 +277,9 @@ Fiber* Execution::pick(Fiber* yielding) {
   return &next;
 }
 
-void Execution::record_step(Fiber& chosen, FiberSet runnable) {
+void Execution::record_step(Fiber& chosen, const FiberSet& runnable) {
   const Operation& operation = pending_[index(chosen.id)];
-  const StepView view{steps_, chosen.id, &operation, runnable, chosen.spawned_at};
+  const StepView view{steps_, chosen.id, &operation, &runnable, chosen.spawned_at};
   if (std::optional<Stop> stop = scheduler_.observe_step(view)) {
     apply_stop(*stop);
     return;
@@ -329,7 +340,7 @@ void Execution::set_failure(OutcomeKind kind, std::string message) {
   // the conflicting pair is usually parked at its pending step.
   if (settings_.record && current_ != nullptr) {
     for (std::uint32_t i = 0; i < fiber_count_; ++i) {
-      const Fiber& other = fibers_[i];
+      const Fiber& other = *fibers_[i];
       if (other.finished || &other == current_ || other.starting) continue;
       note(fmt::format("goroutine {} '{}' is at {}", i, other.name, pending_[i].label));
     }
@@ -407,7 +418,7 @@ void Execution::note(std::string detail) {
 std::string Execution::deadlock_report() const {
   std::string report = "all goroutines are asleep - deadlock!";
   for (std::uint32_t i = 0; i < fiber_count_; ++i) {
-    const Fiber& fiber = fibers_[i];
+    const Fiber& fiber = *fibers_[i];
     if (fiber.finished) continue;
     const Operation& operation = pending_[i];
     report += fmt::format("; goroutine {} '{}' blocked at {}", i, fiber.name, operation.label);
@@ -421,7 +432,7 @@ void Execution::teardown() {
   // runs the destructors of the abandoned fiber; points are no-ops meanwhile.
   tearing_down_ = true;
   for (std::uint32_t i = 0; i < fiber_count_; ++i) {
-    Fiber& fiber = fibers_[i];
+    Fiber& fiber = *fibers_[i];
     if (fiber.context) {
       current_ = &fiber;
       // The fiber unwinds on its own stack, then Boost switches back here.

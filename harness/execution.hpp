@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -101,8 +102,8 @@ class Execution {
   /// The running fiber; REQUIRES: called from a fiber.
   FiberId current_fiber() const { return current_->id; }
   bool in_fiber() const { return current_ != nullptr; }
-  const JoinGate& join_gate(FiberId fiber) const { return fibers_[index(fiber)].join_gate; }
-  const std::string& fiber_name(FiberId fiber) const { return fibers_[index(fiber)].name; }
+  const JoinGate& join_gate(FiberId fiber) const { return fibers_[index(fiber)]->join_gate; }
+  const std::string& fiber_name(FiberId fiber) const { return fibers_[index(fiber)]->name; }
   /// Distinguishes runs: shims registered in an earlier run register again.
   std::uint64_t generation() const { return generation_; }
   /// True while abandoned fibers are being unwound: preemption points are
@@ -112,7 +113,7 @@ class Execution {
  private:
   void reset(const ExecutionSettings& settings);
   Fiber* pick(Fiber* yielding);
-  void record_step(Fiber& chosen, FiberSet runnable);
+  void record_step(Fiber& chosen, const FiberSet& runnable);
   std::string race_message() const;
   std::string race_steps() const;
   void set_failure(OutcomeKind kind, std::string message);
@@ -130,8 +131,14 @@ class Execution {
   std::optional<StopKind> stop_kind_;
 
   RaceDetector races_;
-  std::array<Fiber, kMaxFibers> fibers_;
-  std::array<Operation, kMaxFibers> pending_;  ///< pending_[i]: the step fiber i takes when next scheduled
+  /// fibers_[i] is FiberId{i}; the first fiber_count_ belong to this run.
+  /// They are kept (not freed) between runs, and held by pointer because
+  /// running fibers refer to one another (Fiber::spawner, current_).
+  std::vector<std::unique_ptr<Fiber>> fibers_;
+  std::vector<Operation> pending_;  ///< pending_[i]: the step fiber i takes when next scheduled
+  /// pick()'s question to the strategy, kept so that its runnable set is
+  /// built in place and its words are reused: no copy, no allocation per step.
+  SchedulingChoice choice_;
   std::uint32_t fiber_count_ = 0;
   Fiber* current_ = nullptr;                 ///< null: the host is running
   boost::context::fiber host_context_;       ///< the suspended host while fibers run

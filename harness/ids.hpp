@@ -12,9 +12,10 @@ enum class FiberId : std::uint32_t {};
 /// A shared object (mutex, atomic, map…), numbered from 0 in order of first use.
 enum class ObjectId : std::uint32_t {};
 
-/// Fibers are tracked in 64-bit sets (runnable sets, sleep sets), which is
-/// also far more goroutines than a race story should need.
-inline constexpr std::uint32_t kMaxFibers = 64;
+/// The most fibers one execution may spawn. Each running fiber holds a
+/// pooled stack (harness/fiber/stack_pool.hpp), so the bound is one of
+/// memory, not of the sets that track fibers (harness/fiber_set.hpp).
+inline constexpr std::uint32_t kMaxFibers = 4096;
 
 /// For operations that touch no shared object (a plain yield, a spawn).
 inline constexpr ObjectId kNoObject{0xFFFFFFFFu};

@@ -1,5 +1,6 @@
 #include "harness/scheduler.hpp"
 
+#include <span>
 #include <string>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@ void Scheduler::begin(Strategy& strategy, StepObserver* watcher) {
   observer_ = strategy.step_observer();
   watcher_ = watcher;
   decisions_.clear();
+  high_words_.clear();
 }
 
 std::optional<Stop> Scheduler::end(const Outcome& outcome) {
@@ -27,8 +29,14 @@ Answer<FiberId> Scheduler::choose_fiber(const SchedulingChoice& choice) {
                 fmt::format("[interleave internal bug] strategy chose fiber {}, which is not runnable",
                             index(answer.value()))};
   }
-  decisions_.push_back(
-      RecordedDecision{Decision::Kind::kSchedule, choice.step, index(answer.value()), choice.runnable, {}});
+  RecordedDecision& recorded = decisions_.emplace_back(RecordedDecision{
+      Decision::Kind::kSchedule, 0, 0, choice.step, index(answer.value()), choice.runnable.low_word(), {}});
+  if (!choice.runnable.within_first_word()) {
+    const std::span<const std::uint64_t> high = choice.runnable.high_words();
+    recorded.high_count = static_cast<std::uint8_t>(high.size());
+    recorded.high_at = static_cast<std::uint32_t>(high_words_.size());
+    high_words_.insert(high_words_.end(), high.begin(), high.end());
+  }
   return answer;
 }
 
@@ -40,7 +48,7 @@ Answer<std::uint64_t> Scheduler::choose_value(const DataChoice& choice) {
                                                    answer.value(), choice.options)};
   }
   decisions_.push_back(
-      RecordedDecision{Decision::Kind::kData, choice.after_steps, answer.value(), choice.options, choice.label});
+      RecordedDecision{Decision::Kind::kData, 0, 0, choice.after_steps, answer.value(), choice.options, choice.label});
   return answer;
 }
 
@@ -55,8 +63,14 @@ std::optional<Stop> Scheduler::observe_step(const StepView& step) {
 std::vector<Decision> Scheduler::decisions() const {
   std::vector<Decision> decisions;
   decisions.reserve(decisions_.size());
-  for (const RecordedDecision& d : decisions_)
-    decisions.push_back(Decision{d.kind, d.step, d.value, d.options, std::string(d.label)});
+  for (const RecordedDecision& d : decisions_) {
+    if (d.kind == Decision::Kind::kData) {
+      decisions.push_back(Decision{d.kind, d.step, d.value, d.options, std::string(d.label), {}});
+    } else {
+      const std::span<const std::uint64_t> high(high_words_.data() + d.high_at, d.high_count);
+      decisions.push_back(Decision{d.kind, d.step, d.value, 0, {}, FiberSet::from_words(d.options, high)});
+    }
+  }
   return decisions;
 }
 

@@ -51,12 +51,19 @@ class Scheduler {
   /// Decisions as the hot path records them: no string is built per choice.
   struct RecordedDecision {
     Decision::Kind kind;
+    std::uint8_t high_count = 0;  ///< at most (kMaxFibers - 1) / 64 words
+    std::uint32_t high_at = 0;
     std::uint64_t step;
     std::uint64_t value;
+    /// Data choices: the number of options. Scheduling choices: the
+    /// runnable set's first word (ids 0-63); its further words, if any, are
+    /// high_words_[high_at, high_at + high_count).
     std::uint64_t options;
     std::string_view label;  ///< data choices: the caller's label (a literal)
   };
+  static_assert((kMaxFibers - 1) / 64 <= 255, "RecordedDecision::high_count holds the words past the first");
   std::vector<RecordedDecision> decisions_;
+  std::vector<std::uint64_t> high_words_;
 };
 
 }  // namespace harness

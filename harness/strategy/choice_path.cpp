@@ -28,7 +28,7 @@ Stop ChoicePath::schedule_diverged(std::uint64_t step) {
 }
 
 Answer<std::uint64_t> ChoicePath::data(const DataChoice& choice) {
-  if (depth_ == path_.size()) path_.push_back(Branch{true, 0, 0, choice.options, 0, choice.options});
+  if (depth_ == path_.size()) path_.push_back(Branch{true, {}, 0, choice.options, 0, choice.options});
   const Branch& branch = path_[depth_];
   if (!branch.data || branch.options != choice.options) {
     return Stop{StopKind::kDivergence,

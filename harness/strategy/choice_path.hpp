@@ -35,7 +35,7 @@ class ChoicePath {
   /// the branch's count), or a divergence stop. A new branch gets
   /// `count_if_new()` alternatives, asked only then.
   template <class CountIfNew>
-  Answer<std::uint64_t> schedule(FiberSet runnable, std::uint32_t anchor, std::uint64_t step, CountIfNew count_if_new) {
+  Answer<std::uint64_t> schedule(const FiberSet& runnable, std::uint32_t anchor, std::uint64_t step, CountIfNew count_if_new) {
     if (depth_ == path_.size()) path_.push_back(Branch{false, runnable, anchor, 0, 0, count_if_new()});
     const Branch& branch = path_[depth_];
     if (branch.data || branch.runnable != runnable || branch.anchor != anchor) return schedule_diverged(step);
@@ -56,7 +56,7 @@ class ChoicePath {
  private:
   struct Branch {
     bool data = false;
-    FiberSet runnable = 0;      ///< schedule: the runnable set
+    FiberSet runnable;          ///< schedule: the runnable set
     std::uint32_t anchor = 0;   ///< schedule: the strategy's own key
     std::uint64_t options = 0;  ///< data: the number of values
     std::uint64_t taken = 0;    ///< index of the alternative taken

@@ -12,11 +12,10 @@ bool DelayBoundStrategy::begin_execution() {
   return true;
 }
 
-FiberId DelayBoundStrategy::round_robin(FiberSet runnable, std::uint32_t start, std::uint64_t delays) {
-  const FiberSet below = start == 0 ? 0 : (FiberSet{1} << start) - 1;
-  const FiberSet from_start = runnable & ~below;  // ids start, start + 1, …, then wrap to 0, 1, …
+FiberId DelayBoundStrategy::round_robin(const FiberSet& runnable, std::uint32_t start, std::uint64_t delays) {
+  const FiberSet from_start = runnable.from(start);  // ids start, start + 1, …, then wrap to 0, 1, …
   if (delays < size(from_start)) return nth_member(from_start, delays);
-  return nth_member(runnable & below, delays - size(from_start));
+  return nth_member(runnable.below(start), delays - size(from_start));
 }
 
 std::optional<Stop> DelayBoundStrategy::observe_step(const StepView& step) {

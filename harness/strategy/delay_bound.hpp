@@ -60,7 +60,7 @@ class DelayBoundStrategy final : public Strategy, public ChoiceTree, private Ste
   /// The fiber `delays` places after `start` in cyclic id order among
   /// `runnable` (0: the first runnable fiber at or after `start`).
   /// REQUIRES: delays < size(runnable).
-  static FiberId round_robin(FiberSet runnable, std::uint32_t start, std::uint64_t delays);
+  static FiberId round_robin(const FiberSet& runnable, std::uint32_t start, std::uint64_t delays);
 
  private:
   std::optional<Stop> observe_step(const StepView& step) override;

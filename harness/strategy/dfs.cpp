@@ -10,15 +10,13 @@ bool DfsStrategy::begin_execution() {
   return true;
 }
 
-FiberId DfsStrategy::alternative(FiberSet runnable, std::optional<FiberId> current, std::uint64_t which) {
-  FiberSet rest = runnable;
-  if (current) {
-    if (which == 0) return *current;
-    rest &= ~bit(*current);
-    --which;
-  }
-  for (; which > 0; --which) rest &= rest - 1;  // drop the lowest set bit
-  return FiberId{static_cast<std::uint32_t>(std::countr_zero(rest))};
+FiberId DfsStrategy::alternative(const FiberSet& runnable, std::optional<FiberId> current, std::uint64_t which) {
+  if (!current) return nth_member(runnable, which);
+  if (which == 0) return *current;
+  --which;  // the which-th of the others, ascending
+  for (const FiberId member : runnable)
+    if (member != *current && which-- == 0) return member;
+  return *current;  // unreachable: which < size(runnable)
 }
 
 Answer<FiberId> DfsStrategy::choose_fiber(const SchedulingChoice& choice) {
@@ -26,7 +24,7 @@ Answer<FiberId> DfsStrategy::choose_fiber(const SchedulingChoice& choice) {
   const std::uint32_t anchor = choice.current ? index(*choice.current) + 1 : 0;
   const Answer<std::uint64_t> which = path_.schedule(choice.runnable, anchor, choice.step, [&] {
     const bool budget_spent = settings_.preemption_bound && preemptions_ >= *settings_.preemption_bound;
-    return (choice.current && budget_spent) ? std::uint64_t{1} : static_cast<std::uint64_t>(std::popcount(choice.runnable));
+    return (choice.current && budget_spent) ? std::uint64_t{1} : size(choice.runnable);
   });
   if (!which.chosen()) return which.stop();
   const FiberId chosen = alternative(choice.runnable, choice.current, which.value());

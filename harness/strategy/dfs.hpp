@@ -55,7 +55,7 @@ class DfsStrategy final : public Strategy, public ChoiceTree {
  private:
   /// The `which`-th alternative of a branch: the fiber that could continue
   /// first, then the others by ascending id.
-  static FiberId alternative(FiberSet runnable, std::optional<FiberId> current, std::uint64_t which);
+  static FiberId alternative(const FiberSet& runnable, std::optional<FiberId> current, std::uint64_t which);
 
   DfsSettings settings_;
   ChoicePath path_;

@@ -31,7 +31,7 @@ bool DporStrategy::dependent(const Access& a, const Access& b) {
 }
 
 bool DporStrategy::happens_before(std::size_t i, std::size_t j) const {
-  return events_[j].at(index(events_[i].fiber)) >= events_[i].index_in_fiber;
+  return clock_entry(j, index(events_[i].fiber)) >= events_[i].index_in_fiber;
 }
 
 bool DporStrategy::within_bound(const Node& node, FiberId fiber) const {
@@ -40,11 +40,11 @@ bool DporStrategy::within_bound(const Node& node, FiberId fiber) const {
 }
 
 std::optional<FiberId> DporStrategy::pick(Node& node) const {
-  const FiberSet candidates = node.enabled & ~sleeping(node.sleep);
+  const FiberSet candidates = node.enabled - sleeping(node.sleep);
   // The running fiber first (no preemption), then by ascending id.
   if (node.current && contains(candidates, *node.current)) return *node.current;
-  for (FiberSet rest = candidates; rest != 0; rest &= rest - 1)
-    if (within_bound(node, lowest(rest))) return lowest(rest);
+  for (const FiberId fiber : candidates)
+    if (within_bound(node, fiber)) return fiber;
   return std::nullopt;
 }
 
@@ -62,13 +62,17 @@ bool DporStrategy::begin_execution() {
         continue;
       }
       // Backtrack points not yet explored, not asleep, within the bound.
-      FiberSet candidates = node.backtrack & node.enabled & ~node.done & ~sleeping(node.sleep);
+      const FiberSet candidates = ((node.backtrack & node.enabled) - node.done) - sleeping(node.sleep);
       std::optional<FiberId> next;
-      for (; candidates != 0 && !next; candidates &= candidates - 1)
-        if (within_bound(node, lowest(candidates))) next = lowest(candidates);
+      for (const FiberId fiber : candidates) {
+        if (within_bound(node, fiber)) {
+          next = fiber;
+          break;
+        }
+      }
       if (next) {
         node.chosen = *next;
-        node.done |= bit(*next);
+        node.done.insert(*next);
         break;
       }
       path_.pop_back();
@@ -88,13 +92,14 @@ bool DporStrategy::begin_execution() {
   // clocks and races: keep its events and analyse only from the new branch.
   replay_boundary_ = path_.empty() ? 0 : path_.size() - 1;
   while (!events_.empty() && events_.back().node >= replay_boundary_) events_.pop_back();
+  clocks_.resize(events_.empty() ? 0 : events_.back().clock_at + events_.back().clock_size);
   for (std::size_t f = 0; f < fiber_limit_; ++f) last_of_fiber_[f].reset();
   fiber_limit_ = 0;
   for (std::size_t i = 0; i < events_.size(); ++i) {
     last_of_fiber_[index(events_[i].fiber)] = i;
     fiber_limit_ = std::max<std::size_t>(fiber_limit_, index(events_[i].fiber) + 1);
   }
-  seen_ = 0;
+  seen_.clear();
   pruned_ = false;
   stop_reason_.clear();
   return true;
@@ -118,16 +123,12 @@ Answer<FiberId> DporStrategy::choose_fiber(const SchedulingChoice& choice) {
   node.current = choice.current;
   node.sleep = next_sleep_;
   node.preemptions = preemptions_;
-  for (FiberSet rest = choice.runnable; rest != 0; rest &= rest - 1) {
-    const Operation& op = choice.pending[index(lowest(rest))];
-    node.pending.push_back(Sleeper{lowest(rest), Access::of(op)});
-  }
+  for (const FiberId fiber : choice.runnable) node.pending.push_back(Sleeper{fiber, Access::of(choice.pending[index(fiber)])});
   node.choice = true;
-  for (FiberSet rest = seen_ & ~choice.runnable; rest != 0; rest &= rest - 1) {
+  for (const FiberId fiber : seen_ - choice.runnable) {
     // Blocked, or finished (then this is its last step again: a spurious
     // race at worst, which only adds work).
-    const Operation& op = choice.pending[index(lowest(rest))];
-    node.waiting.push_back(Sleeper{lowest(rest), Access::of(op)});
+    node.waiting.push_back(Sleeper{fiber, Access::of(choice.pending[index(fiber)])});
   }
   const std::optional<FiberId> chosen = pick(node);
   if (!chosen) {
@@ -161,12 +162,12 @@ Answer<std::uint64_t> DporStrategy::choose_data(const DataChoice& choice) {
 }
 
 std::optional<Stop> DporStrategy::observe_step(const StepView& step) {
-  seen_ |= step.runnable;
+  seen_ |= *step.runnable;
   const Access taken = Access::of(*step.operation);
   if (depth_ == path_.size()) {
     // A forced step (one runnable fiber) at a new state.
     Node node;
-    node.enabled = step.runnable;
+    node.enabled = *step.runnable;
     node.sleep = next_sleep_;
     node.preemptions = preemptions_;
     node.pending.push_back(Sleeper{step.fiber, taken});
@@ -205,23 +206,25 @@ std::optional<Stop> DporStrategy::observe_step(const StepView& step) {
 }
 
 std::size_t DporStrategy::new_event(FiberId fiber, const Access& access, std::size_t node, std::uint64_t spawned_at) {
-  const auto& previous = last_of_fiber_[index(fiber)];
+  const std::optional<std::size_t> previous = last_of(fiber);
   const std::uint32_t index_in_fiber = previous ? events_[*previous].index_in_fiber + 1 : 1;
   fiber_limit_ = std::max<std::size_t>(fiber_limit_, index(fiber) + 1);
-  Event& event = events_.emplace_back();  // clock left unset: only the used part is zeroed
+  if (last_of_fiber_.size() < fiber_limit_) last_of_fiber_.resize(fiber_limit_);
+  Event& event = events_.emplace_back();
   event.fiber = fiber;
   event.access = access;
   event.node = node;
   event.index_in_fiber = index_in_fiber;
   const std::size_t j = events_.size() - 1;
   event.block_first = j > 0 && events_[j - 1].fiber == fiber ? events_[j - 1].block_first : j;
+  event.clock_at = clocks_.size();
   event.clock_size = static_cast<std::uint32_t>(fiber_limit_);
-  std::fill_n(event.clock.begin(), fiber_limit_, 0u);
+  clocks_.resize(clocks_.size() + fiber_limit_, 0u);
   // The spawner's step comes before the child's first step.
   if (event.index_in_fiber == 1 && spawned_at > 0) {
     const std::size_t spawner = spawned_at - 1;
-    for (std::size_t f = 0; f < fiber_limit_; ++f)
-      events_[j].clock[f] = std::max(events_[j].clock[f], events_[spawner].at(f));
+    std::uint32_t* clock = clock_of(j);
+    for (std::size_t f = 0; f < fiber_limit_; ++f) clock[f] = std::max(clock[f], clock_entry(spawner, f));
   }
   return j;
 }
@@ -237,33 +240,32 @@ void DporStrategy::races_of_pending_steps(bool stuck) {
   const std::size_t last = events_.size() - 1;
   // A failure ends the fiber that raised it; a deadlock (or a step bound)
   // leaves every fiber, the last one too, at its next step.
-  const FiberSet ended = stuck ? 0 : bit(events_[last].fiber);
+  const FiberSet ended = stuck ? FiberSet{} : bit(events_[last].fiber);
   std::size_t k = events_[last].node;
   while (k > 0 && !path_[k].choice) --k;
   const Node& node = path_[k];
   const Access taken = events_[last].access;
   const std::size_t limit = fiber_limit_;
   if (!stuck) events_[last].access = Access{kNoObject, AccessKind::kWait};
-  FiberSet known = 0;
+  FiberSet known;
   if (node.choice) {
     for (const Sleepers* list : {&node.pending, &node.waiting}) {
       for (const Sleeper& s : *list) {
-        const auto& previous = last_of_fiber_[index(s.fiber)];
+        const std::optional<std::size_t> previous = last_of(s.fiber);
         if (contains(ended, s.fiber) || (previous && events_[*previous].node >= k)) continue;
-        known |= bit(s.fiber);
+        known.insert(s.fiber);
         const std::size_t j = new_event(s.fiber, s.next, events_[last].node, 0);
         detect_races(j, false);
-        events_.pop_back();
+        drop_last_event();
       }
     }
   }
   events_[last].access = taken;
   fiber_limit_ = limit;
-  for (FiberSet rest = seen_ & ~known & ~ended; rest != 0; rest &= rest - 1) {
-    const FiberId fiber = lowest(rest);
+  for (const FiberId fiber : (seen_ - known) - ended) {
     // Unknown next step: every step of another fiber not already ordered
     // before this fiber's last one may race with it.
-    const std::optional<std::size_t> mine = last_of_fiber_[index(fiber)];
+    const std::optional<std::size_t> mine = last_of(fiber);
     for (std::size_t i = 0; i < events_.size(); ++i) {
       if (events_[i].fiber == fiber || (mine && i < *mine && happens_before(i, *mine))) continue;
       if (settings_.preemption_bound) {
@@ -282,28 +284,29 @@ void DporStrategy::detect_races(std::size_t j, bool may_block) {
   // Direct predecessors: p's previous step, and for every other fiber its
   // latest step dependent with this one (earlier ones precede it anyway).
   const std::size_t fibers = fiber_limit_;
-  std::array<std::optional<std::size_t>, kMaxFibers> latest_dependent;
-  FiberSet missing = 0;
-  for (std::size_t f = 0; f < fibers; ++f) {
-    latest_dependent[f].reset();
-    if (last_of_fiber_[f] && FiberId{static_cast<std::uint32_t>(f)} != p) missing |= FiberSet{1} << f;
-  }
-  for (std::size_t i = j; i-- > 0 && missing != 0;) {
+  std::vector<std::optional<std::size_t>>& latest_dependent = latest_dependent_;
+  latest_dependent.assign(fibers, std::nullopt);
+  FiberSet& missing = missing_;
+  missing.clear();
+  for (std::size_t f = 0; f < fibers; ++f)
+    if (last_of_fiber_[f] && FiberId{static_cast<std::uint32_t>(f)} != p) missing.insert(FiberId{static_cast<std::uint32_t>(f)});
+  for (std::size_t i = j; i-- > 0 && !missing.empty();) {
     const FiberId f = events_[i].fiber;
     if (!contains(missing, f)) continue;
     if (dependent(events_[i].access, ej.access)) {
       latest_dependent[index(f)] = i;
-      missing &= ~bit(f);
+      missing.erase(f);
     }
   }
   std::vector<std::size_t>& predecessors = predecessors_;
   predecessors.clear();
-  if (const auto& prev = last_of_fiber_[index(p)]) predecessors.push_back(*prev);
+  if (const std::optional<std::size_t> prev = last_of(p)) predecessors.push_back(*prev);
   for (std::size_t f = 0; f < fibers; ++f)
     if (latest_dependent[f]) predecessors.push_back(*latest_dependent[f]);
+  std::uint32_t* clock = clock_of(j);
   for (std::size_t k : predecessors)
-    for (std::size_t f = 0; f < fibers; ++f) ej.clock[f] = std::max(ej.clock[f], events_[k].at(f));
-  ej.clock[index(p)] = ej.index_in_fiber;
+    for (std::size_t f = 0; f < fibers; ++f) clock[f] = std::max(clock[f], clock_entry(k, f));
+  clock[index(p)] = ej.index_in_fiber;
 
   // Lock acquisitions race with the previous acquisition of the same lock by
   // another goroutine, even though its release lies between them in
@@ -340,13 +343,13 @@ void DporStrategy::detect_races(std::size_t j, bool may_block) {
     // decided whether that block ended by blocking or by a preemption, and
     // whether p could run on. Moving that fiber's step before the block
     // changes what the block is, so the two blocks race.
-    const auto& previous = last_of_fiber_[index(p)];
+    const std::optional<std::size_t> previous = last_of(p);
     if (may_block && previous && *previous + 1 < j) {
       FiberSet seen = bit(p);
       for (std::size_t m = *previous + 1; m < j; ++m) {
         const FiberId other = events_[m].fiber;
         if (contains(seen, other) || !dependent(events_[m].access, ej.access)) continue;
-        seen |= bit(other);
+        seen.insert(other);
         reverse_in_block(*previous, other);
       }
     }
@@ -354,9 +357,9 @@ void DporStrategy::detect_races(std::size_t j, bool may_block) {
   }
   for (const std::size_t i : racing) {
     // Nothing to add where every enabled fiber is already to be tried.
-    if ((path_[events_[i].node].enabled & ~path_[events_[i].node].backtrack) == 0) continue;
+    if ((path_[events_[i].node].enabled - path_[events_[i].node].backtrack).empty()) continue;
     // v = notdep(i, E).p: the steps after i that do not depend on it, then j.
-    FiberSet initials = 0;
+    FiberSet initials;
     std::vector<std::size_t>& v = notdep_;
     v.clear();
     for (std::size_t m = i + 1; m < j; ++m)
@@ -366,13 +369,17 @@ void DporStrategy::detect_races(std::size_t j, bool may_block) {
       bool first = true;
       for (std::size_t b = 0; b < a && first; ++b)
         if (happens_before(v[b], v[a])) first = false;
-      if (first) initials |= bit(events_[v[a]].fiber);
+      if (first) initials.insert(events_[v[a]].fiber);
     }
     Node& at = path_[events_[i].node];
-    if ((initials & at.backtrack) != 0) continue;
+    if (!(initials & at.backtrack).empty()) continue;
     const FiberSet usable = initials & at.enabled;
     // No initial can start here: try everything, which is sound.
-    at.backtrack |= usable == 0 ? at.enabled : bit(lowest(usable));
+    if (usable.empty()) {
+      at.backtrack |= at.enabled;
+    } else {
+      at.backtrack.insert(lowest(usable));
+    }
   }
 }
 
@@ -414,9 +421,14 @@ Provenance DporStrategy::provenance() const {
           {"preemption-bound", settings_.preemption_bound ? std::to_string(*settings_.preemption_bound) : "none"}};
 }
 
+void DporStrategy::drop_last_event() {
+  clocks_.resize(events_.back().clock_at);
+  events_.pop_back();
+}
+
 FiberSet DporStrategy::sleeping(const Sleepers& sleep) {
-  FiberSet set = 0;
-  for (const auto& s : sleep) set |= bit(s.fiber);
+  FiberSet set;
+  for (const auto& s : sleep) set.insert(s.fiber);
   return set;
 }
 

@@ -155,11 +155,11 @@ class DporStrategy final : public Strategy, private StepObserver {
   struct Node {
     bool data = false;
     // Scheduling nodes.
-    FiberSet enabled = 0;
+    FiberSet enabled;
     std::optional<FiberId> current;  ///< the fiber that could continue (preemption accounting)
     FiberId chosen{};
-    FiberSet backtrack = 0;
-    FiberSet done = 0;
+    FiberSet backtrack;
+    FiberSet done;
     Sleepers sleep;      ///< inherited sleep set at this state
     Sleepers pending;    ///< the enabled fibers' next operations
     bool choice = false;  ///< a scheduling choice (not a forced step): `waiting` is known
@@ -171,19 +171,28 @@ class DporStrategy final : public Strategy, private StepObserver {
   };
   /// One step of the current execution, for happens-before.
   struct Event {
-    Event() {}  // user-provided: the clock array is not zeroed on creation
     FiberId fiber{};
     Access access;
     std::size_t node;             ///< index in path_ of the state before it
     std::uint32_t index_in_fiber;  ///< 1-based
     std::size_t block_first;       ///< the first event of the block (run of one fiber's steps) it belongs to
-    /// Vector clock, by fiber. Only the first clock_size entries are set
-    /// (the fibers that had run when the event was made); the rest read as 0.
-    std::array<std::uint32_t, kMaxFibers> clock;
+    /// Vector clock, by fiber: clocks_[clock_at + f] for the first
+    /// clock_size fibers (those that had run when the event was made); the
+    /// rest read as 0. One flat buffer for all events: no allocation per step.
+    std::size_t clock_at = 0;
     std::uint32_t clock_size = 0;
-    std::uint32_t at(std::size_t f) const { return f < clock_size ? clock[f] : 0; }
   };
 
+  std::uint32_t* clock_of(std::size_t event) { return clocks_.data() + events_[event].clock_at; }
+  std::uint32_t clock_entry(std::size_t event, std::size_t fiber) const {
+    const Event& e = events_[event];
+    return fiber < e.clock_size ? clocks_[e.clock_at + fiber] : 0;
+  }
+  std::optional<std::size_t> last_of(FiberId fiber) const {
+    return index(fiber) < last_of_fiber_.size() ? last_of_fiber_[index(fiber)] : std::nullopt;
+  }
+  /// Removes the newest event and its clock.
+  void drop_last_event();
   static bool dependent(const Access& a, const Access& b);
   static FiberSet sleeping(const Sleepers& sleep);
   bool happens_before(std::size_t i, std::size_t j) const;  ///< event i ->hb event j (i < j)
@@ -208,14 +217,17 @@ class DporStrategy final : public Strategy, private StepObserver {
   std::vector<Node> path_;
   std::size_t depth_ = 0;
   std::vector<Event> events_;
+  std::vector<std::uint32_t> clocks_;  ///< the events' vector clocks, in event order
   Sleepers next_sleep_;   ///< sleep set for the next new state
   std::uint32_t preemptions_ = 0;
-  std::array<std::optional<std::size_t>, kMaxFibers> last_of_fiber_;  ///< latest event of each fiber
+  std::vector<std::optional<std::size_t>> last_of_fiber_;  ///< latest event of each fiber (sized by fiber_limit_)
   std::size_t fiber_limit_ = 0;  ///< 1 + the highest fiber index seen in this execution
-  FiberSet seen_ = 0;            ///< the fibers found runnable so far in this execution
+  FiberSet seen_;            ///< the fibers found runnable so far in this execution
   std::size_t replay_boundary_ = 0;  ///< path_ index of the branch this execution takes anew
   // Scratch buffers of detect_races, kept to avoid allocating per step.
   std::vector<std::size_t> predecessors_, racing_, notdep_;
+  std::vector<std::optional<std::size_t>> latest_dependent_;
+  FiberSet missing_;
   std::uint64_t executions_ = 0;
   bool started_ = false;
   bool exhausted_ = false;

@@ -25,7 +25,7 @@ bool PctStrategy::begin_execution() {
   }
   rng_ = Rng(Rng::derive(seed_, current_));
   order_.clear();
-  admitted_ = 0;
+  admitted_.clear();
   demoted_ = 0;
   choices_ = 0;
   change_points_.clear();
@@ -35,15 +35,14 @@ bool PctStrategy::begin_execution() {
   return true;
 }
 
-void PctStrategy::admit_new_fibers(FiberSet runnable) {
-  for (FiberSet fresh = runnable & ~admitted_; fresh != 0; fresh &= fresh - 1) {
-    const FiberId fiber{static_cast<std::uint32_t>(__builtin_ctzll(fresh))};
+void PctStrategy::admit_new_fibers(const FiberSet& runnable) {
+  for (const FiberId fiber : runnable - admitted_) {
     // Among the fibers that still have an initial priority (the demoted ones
     // stay below all of them).
     const std::size_t undemoted = order_.size() - demoted_;
     const std::size_t position = rng_.below(undemoted + 1);
     order_.insert(order_.begin() + static_cast<std::ptrdiff_t>(position), fiber);
-    admitted_ |= bit(fiber);
+    admitted_.insert(fiber);
   }
 }
 

@@ -51,7 +51,7 @@ class PctStrategy final : public Strategy, public NumberedRuns {
   static constexpr std::uint64_t kCalibration = 16;
 
  private:
-  void admit_new_fibers(FiberSet runnable);
+  void admit_new_fibers(const FiberSet& runnable);
 
   std::uint64_t seed_;
   std::uint64_t executions_;
@@ -64,7 +64,7 @@ class PctStrategy final : public Strategy, public NumberedRuns {
 
   // Per execution.
   std::vector<FiberId> order_;                ///< highest priority first
-  FiberSet admitted_ = 0;                     ///< fibers that have a priority
+  FiberSet admitted_;                         ///< fibers that have a priority
   std::uint32_t demoted_ = 0;                 ///< fibers at the tail with change-point priorities
   std::vector<std::uint64_t> change_points_;  ///< choice indices, ascending
   std::uint64_t choices_ = 0;                 ///< choices made so far

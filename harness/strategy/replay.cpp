@@ -42,10 +42,10 @@ const Decision* ReplayStrategy::next_decision(Decision::Kind kind, std::uint64_t
 Answer<FiberId> ReplayStrategy::choose_fiber(const SchedulingChoice& choice) {
   const Decision* decision = next_decision(Decision::Kind::kSchedule, choice.step, "scheduling");
   if (decision == nullptr) return diverged(stop_reason_);
-  if (decision->step != choice.step || decision->options != choice.runnable) {
+  if (decision->step != choice.step || decision->runnable != choice.runnable) {
     stop_reason_ = fmt::format("diverged from trace at step {}: the trace chose among {} at step {}, "
                                "this run chooses among {}",
-                               choice.step, format_fiber_set(decision->options), decision->step,
+                               choice.step, format_fiber_set(decision->runnable), decision->step,
                                format_fiber_set(choice.runnable));
     return diverged(stop_reason_);
   }
@@ -80,13 +80,13 @@ std::optional<Stop> ReplayStrategy::observe_step(const StepView& step) {
   steps_seen_ = step.step + 1;
   const Operation& operation = *step.operation;
   auto describe = [](std::uint32_t fiber, std::string_view label, ObjectId object, AccessKind access,
-                     FiberSet runnable) {
+                     const FiberSet& runnable) {
     const std::string object_text = object == kNoObject ? "-" : std::to_string(index(object));
     return fmt::format("goroutine {} at {} (object {}, {}) with runnable {}", fiber, label, object_text,
                        to_string(access), format_fiber_set(runnable));
   };
   const std::string found =
-      describe(index(step.fiber), operation.label, operation.object, operation.access, step.runnable);
+      describe(index(step.fiber), operation.label, operation.object, operation.access, *step.runnable);
   if (step.step >= events_.size()) {
     stop_reason_ = fmt::format("diverged from trace at step {}: the trace ends after {} steps, this run goes on "
                                "with {}",
@@ -95,7 +95,7 @@ std::optional<Stop> ReplayStrategy::observe_step(const StepView& step) {
   }
   const Event& expected = events_[step.step];
   if (expected.fiber != step.fiber || expected.label != operation.label || expected.object != operation.object ||
-      expected.access != operation.access || expected.runnable != step.runnable) {
+      expected.access != operation.access || expected.runnable != *step.runnable) {
     stop_reason_ = fmt::format("diverged from trace at step {}: expected {}; found {}", step.step,
                                describe(index(expected.fiber), expected.label, expected.object, expected.access,
                                         expected.runnable),
@@ -141,14 +141,13 @@ Answer<FiberId> LenientReplayStrategy::choose_fiber(const SchedulingChoice& choi
     const std::string& name = recorded_.fibers[index(*recorded)];
     std::size_t recorded_rank = 0;
     for (std::uint32_t i = 0; i < index(*recorded); ++i) recorded_rank += recorded_.fibers[i] == name ? 1 : 0;
-    for (FiberSet set = choice.runnable; set != 0; set &= set - 1) {
-      const FiberId candidate{static_cast<std::uint32_t>(std::countr_zero(set))};
+    for (const FiberId candidate : choice.runnable) {
       if (name_of_(candidate) == name && current_rank(candidate) == recorded_rank) return candidate;
     }
   }
   // The recorded choice does not apply here: no preemption, else the first.
   if (choice.current) return *choice.current;
-  return FiberId{static_cast<std::uint32_t>(std::countr_zero(choice.runnable))};
+  return lowest(choice.runnable);
 }
 
 Answer<std::uint64_t> LenientReplayStrategy::choose_data(const DataChoice& choice) {
@@ -180,8 +179,7 @@ std::string step_text(const Trace& trace, const Event& e) {
   if (e.object != kNoObject && index(e.object) < trace.objects.size())
     object = fmt::format("{} '{}'", trace.objects[index(e.object)].kind, trace.objects[index(e.object)].name);
   std::vector<std::string> names;  // sorted: a set of goroutines, whatever their numbers
-  for (FiberSet set = e.runnable; set != 0; set &= set - 1)
-    names.push_back(fiber_identity(trace, FiberId{static_cast<std::uint32_t>(std::countr_zero(set))}));
+  for (const FiberId member : e.runnable) names.push_back(fiber_identity(trace, member));
   std::sort(names.begin(), names.end());
   std::string runnable;
   for (const std::string& name : names) runnable += (runnable.empty() ? "" : ",") + name;

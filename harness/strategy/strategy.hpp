@@ -32,7 +32,7 @@ namespace harness {
 
 struct SchedulingChoice {
   std::uint64_t step = 0;          ///< index of the step being chosen
-  FiberSet runnable = 0;           ///< at least two fibers
+  FiberSet runnable;           ///< at least two fibers
   /// The fiber that just announced its next operation and could go on
   /// running; choosing another one is a preemption. Empty when the previous
   /// fiber finished or blocked (switching is then free).
@@ -51,7 +51,9 @@ struct StepView {
   std::uint64_t step = 0;
   FiberId fiber{};
   const Operation* operation = nullptr;
-  FiberSet runnable = 0;
+  /// The fibers that could have taken the step (set by the engine; a
+  /// pointer, so that watching a step copies no set).
+  const FiberSet* runnable = nullptr;
   /// Steps taken when this fiber was spawned: its spawner's step is the one
   /// before (0: spawned in setup, before any step).
   std::uint64_t spawned_at = 0;

@@ -118,19 +118,20 @@ class Reader {
     const std::string& text = token.value;
     if (text.size() < 2 || text.front() != '{' || text.back() != '}')
       fail(token.column, fmt::format("expected a set of goroutines such as {{0,1}}, found '{}'", shown(text)));
-    FiberSet set = 0;
+    FiberSet set;
     std::string_view inner = std::string_view(text).substr(1, text.size() - 2);
     while (!inner.empty()) {
       const std::size_t comma = inner.find(',');
       const std::string_view item = inner.substr(0, comma);
       Token part{"", std::string(item), token.column, false};
-      const FiberSet one = FiberSet{1} << index_below(part, std::min<std::uint64_t>(fibers, kMaxFibers), "goroutine");
-      if ((set & one) != 0) fail(token.column, fmt::format("goroutine {} is listed twice in '{}'", shown(item), shown(text)));
-      set |= one;
+      const FiberId one{static_cast<std::uint32_t>(
+          index_below(part, std::min<std::uint64_t>(fibers, kMaxFibers), "goroutine"))};
+      if (set.contains(one)) fail(token.column, fmt::format("goroutine {} is listed twice in '{}'", shown(item), shown(text)));
+      set.insert(one);
       if (comma == std::string_view::npos) break;
       inner.remove_prefix(comma + 1);
     }
-    if (set == 0) fail(token.column, "expected a non-empty set of goroutines");
+    if (set.empty()) fail(token.column, "expected a non-empty set of goroutines");
     return set;
   }
 
@@ -362,8 +363,8 @@ Trace parse_trace(std::string_view text, const std::string& source) {
       reader.expect_key(tokens[2], "fiber");
       decision.value = reader.index_below(tokens[2], fibers, "goroutine");
       reader.expect_key(tokens[3], "runnable");
-      decision.options = reader.fiber_set(tokens[3], fibers);
-      if ((decision.options >> decision.value & 1) == 0)
+      decision.runnable = reader.fiber_set(tokens[3], fibers);
+      if (!decision.runnable.contains(FiberId{static_cast<std::uint32_t>(decision.value)}))
         reader.fail(tokens[2].column, "the chosen goroutine is not in the runnable set");
     } else if (!tokens[0].has_key && tokens[0].value == tf::kData) {
       reader.expect_count(tokens, 5, "data after=<n> value=<v> options=<n> label=<label>");

@@ -35,7 +35,7 @@ std::string write_trace(const Trace& trace) {
   line("{} {}", tf::kDecisions, trace.decisions.size());
   for (const Decision& d : trace.decisions) {
     if (d.kind == Decision::Kind::kSchedule)
-      line("{} step={} fiber={} runnable={}", tf::kSchedule, d.step, d.value, format_fiber_set(d.options));
+      line("{} step={} fiber={} runnable={}", tf::kSchedule, d.step, d.value, format_fiber_set(d.runnable));
     else
       line("{} after={} value={} options={} label={}", tf::kData, d.step, d.value, d.options, token(d.label));
   }

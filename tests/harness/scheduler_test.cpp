@@ -3,6 +3,7 @@
 // and shows steps to the strategy's observer before the watcher.
 #include <catch2/catch.hpp>
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -55,7 +56,13 @@ class Watcher final : public StepObserver {
   }
 };
 
-SchedulingChoice choice_at(std::uint64_t step, FiberSet runnable) {
+FiberSet set_of(std::initializer_list<std::uint32_t> ids) {
+  FiberSet set;
+  for (const std::uint32_t id : ids) set.insert(FiberId{id});
+  return set;
+}
+
+SchedulingChoice choice_at(std::uint64_t step, const FiberSet& runnable) {
   SchedulingChoice choice;
   choice.step = step;
   choice.runnable = runnable;
@@ -70,12 +77,12 @@ TEST_CASE("the scheduler records each choice the strategy makes, in order", "[sc
   strategy.values = {std::uint64_t{2}};
   Scheduler scheduler;
   scheduler.begin(strategy, nullptr);
-  CHECK(scheduler.choose_fiber(choice_at(0, 0b011)).value() == FiberId{1});
+  CHECK(scheduler.choose_fiber(choice_at(0, set_of({0, 1}))).value() == FiberId{1});
   CHECK(scheduler.choose_value(DataChoice{1, 3, "value"}).value() == 2);
-  CHECK(scheduler.choose_fiber(choice_at(1, 0b101)).value() == FiberId{0});
-  CHECK(scheduler.decisions() == std::vector<Decision>{{Decision::Kind::kSchedule, 0, 1, 0b011, ""},
-                                                       {Decision::Kind::kData, 1, 2, 3, "value"},
-                                                       {Decision::Kind::kSchedule, 1, 0, 0b101, ""}});
+  CHECK(scheduler.choose_fiber(choice_at(1, set_of({0, 2}))).value() == FiberId{0});
+  CHECK(scheduler.decisions() == std::vector<Decision>{{Decision::Kind::kSchedule, 0, 1, 0, "", set_of({0, 1})},
+                                                       {Decision::Kind::kData, 1, 2, 3, "value", {}},
+                                                       {Decision::Kind::kSchedule, 1, 0, 0, "", set_of({0, 2})}});
   CHECK_FALSE(scheduler.end(Outcome{}).has_value());
   CHECK(strategy.ended == Outcome{});
   // A new run starts with no decisions.
@@ -89,10 +96,10 @@ TEST_CASE("the scheduler passes stops on and refuses answers outside the choice"
   strategy.values = {std::uint64_t{5}};
   Scheduler scheduler;
   scheduler.begin(strategy, nullptr);
-  const Answer<FiberId> stopped = scheduler.choose_fiber(choice_at(0, 0b011));
+  const Answer<FiberId> stopped = scheduler.choose_fiber(choice_at(0, set_of({0, 1})));
   REQUIRE_FALSE(stopped.chosen());
   CHECK(stopped.stop().kind == StopKind::kRedundant);
-  const Answer<FiberId> outside = scheduler.choose_fiber(choice_at(0, 0b011));
+  const Answer<FiberId> outside = scheduler.choose_fiber(choice_at(0, set_of({0, 1})));
   REQUIRE_FALSE(outside.chosen());
   CHECK(outside.stop().kind == StopKind::kDivergence);
   CHECK(outside.stop().reason == "[interleave internal bug] strategy chose fiber 3, which is not runnable");

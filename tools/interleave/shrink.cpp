@@ -101,7 +101,7 @@ class GuidedStrategy final : public harness::Strategy {
     while (next_ < plan_.size() && (own_[plan_[next_].fiber] >= plan_[next_].until ||
                                     !harness::contains(choice.runnable, harness::FiberId{plan_[next_].fiber})))
       ++next_;
-    harness::FiberId chosen{static_cast<std::uint32_t>(std::countr_zero(choice.runnable))};
+    harness::FiberId chosen = harness::lowest(choice.runnable);
     if (next_ < plan_.size())
       chosen = harness::FiberId{plan_[next_].fiber};
     else if (choice.current)
