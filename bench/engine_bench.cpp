@@ -20,6 +20,8 @@
 #include "harness/explore.hpp"
 #include "harness/harness.hpp"
 #include "harness/strategy/dfs.hpp"
+#include "harness/strategy/dpor.hpp"
+#include "harness/sync/cell.hpp"
 
 namespace ctx = boost::context;
 using Clock = std::chrono::steady_clock;
@@ -93,6 +95,45 @@ double point_ns(std::uint32_t fibers, std::uint64_t points, bool switch_always) 
          static_cast<double>(fibers * points);
 }
 
+/// Three goroutines, each writing its own cell `steps` times and then one
+/// shared cell: long executions whose only races are the last steps.
+harness::Program long_independent(int steps) {
+  return {"long", [steps] {
+            auto shared = std::make_shared<harness::Cell<int>>(0, "shared");
+            for (int g = 0; g < 3; ++g) {
+              auto own = std::make_shared<harness::Cell<int>>(0, "own");
+              harness::go("g", [own, shared, steps] {
+                for (int i = 0; i < steps; ++i) own->set(i);
+                shared->set(1);
+              });
+            }
+          }};
+}
+
+/// µs per execution of dfs or dpor, both under preemption bound 0 (the same
+/// 6 executions: every order of the three goroutines).
+double per_execution_us(int steps, bool dpor) {
+  const harness::Program program = long_independent(steps);
+  harness::StackPool stacks;
+  std::uint64_t executions = 1;
+  const double ns = best_ns(
+      [&] {
+        harness::Report report;
+        if (dpor) {
+          harness::DporStrategy strategy(harness::DporSettings{0});
+          report = harness::explore(program, strategy, stacks, harness::ExploreSettings{});
+        } else {
+          harness::DfsSettings settings;
+          settings.preemption_bound = 0;
+          harness::DfsStrategy strategy(settings);
+          report = harness::explore(program, strategy, stacks, harness::ExploreSettings{});
+        }
+        executions = report.executions;
+      },
+      3);
+  return ns / 1000.0 / static_cast<double>(executions);
+}
+
 }  // namespace
 
 int main() {
@@ -131,6 +172,14 @@ int main() {
         3);
     std::printf("    %2u %12llu %12s %16.0f\n", rounds, static_cast<unsigned long long>(executions),
                 exhausted ? "yes" : "no", static_cast<double>(executions * repeats) / (ns * 1e-9));
+  }
+
+  std::printf("\n(c) dpor's cost per execution against dfs's, by execution length (3 goroutines, preemption bound 0)\n");
+  std::printf("    %8s %14s %14s %8s\n", "steps", "dfs us/exec", "dpor us/exec", "ratio");
+  for (const int steps : {100, 1000, 3333}) {
+    const double dfs = per_execution_us(steps, false);
+    const double dpor = per_execution_us(steps, true);
+    std::printf("    %8d %14.1f %14.1f %8.2f\n", 3 * steps + 3, dfs, dpor, dpor / dfs);
   }
   return 0;
 }

@@ -7,12 +7,16 @@
 
 namespace harness {
 
+bool DporStrategy::is_join(const Access& a) { return a.access == AccessKind::kWait && a.object == kNoObject; }
+
+std::array<ObjectId, 3> DporStrategy::touched(const Access& a) {
+  return {a.object, a.also[0].object, a.also[1].object};
+}
+
 bool DporStrategy::dependent(const Access& a, const Access& b) {
   // A wait on no object is a join: enabled by another goroutine finishing,
-  // so it is ordered with everything.
-  const bool a_global = a.access == AccessKind::kWait && a.object == kNoObject;
-  const bool b_global = b.access == AccessKind::kWait && b.object == kNoObject;
-  if (a_global || b_global) return true;
+  // so it is ordered with everything (DporAccessIndex relies on this rule).
+  if (is_join(a) || is_join(b)) return true;
   // A part meets another object when it is that object or its whole.
   auto meet = [&a, &b](ObjectId x, ObjectId y) {
     if (x == kNoObject || y == kNoObject) return false;
@@ -93,6 +97,7 @@ bool DporStrategy::begin_execution() {
   replay_boundary_ = path_.empty() ? 0 : path_.size() - 1;
   while (!events_.empty() && events_.back().node >= replay_boundary_) events_.pop_back();
   clocks_.resize(events_.empty() ? 0 : events_.back().clock_at + events_.back().clock_size);
+  accesses_.truncate(events_.size());
   for (std::size_t f = 0; f < fiber_limit_; ++f) last_of_fiber_[f].reset();
   fiber_limit_ = 0;
   for (std::size_t i = 0; i < events_.size(); ++i) {
@@ -199,6 +204,7 @@ std::optional<Stop> DporStrategy::observe_step(const StepView& step) {
 
   const std::size_t j = new_event(step.fiber, taken, depth_, step.spawned_at);
   detect_races(j, step.operation->blocker != nullptr);
+  accesses_.add(j, step.fiber, touched(taken), taken.whole, is_join(taken));
   last_of_fiber_[index(step.fiber)] = j;
   child_sleep(node, taken, next_sleep_, settings_.preemption_bound.has_value());
   ++depth_;
@@ -246,7 +252,10 @@ void DporStrategy::races_of_pending_steps(bool stuck) {
   const Node& node = path_[k];
   const Access taken = events_[last].access;
   const std::size_t limit = fiber_limit_;
-  if (!stuck) events_[last].access = Access{kNoObject, AccessKind::kWait};
+  if (!stuck) {  // for now a join, dependent with every pending step: indexed as one
+    events_[last].access = Access{kNoObject, AccessKind::kWait};
+    accesses_.add(last, events_[last].fiber, {kNoObject, kNoObject, kNoObject}, kNoObject, true);
+  }
   FiberSet known;
   if (node.choice) {
     for (const Sleepers* list : {&node.pending, &node.waiting}) {
@@ -260,6 +269,7 @@ void DporStrategy::races_of_pending_steps(bool stuck) {
       }
     }
   }
+  if (!stuck) accesses_.drop_newest_join();
   events_[last].access = taken;
   fiber_limit_ = limit;
   for (const FiberId fiber : (seen_ - known) - ended) {
@@ -286,17 +296,42 @@ void DporStrategy::detect_races(std::size_t j, bool may_block) {
   const std::size_t fibers = fiber_limit_;
   std::vector<std::optional<std::size_t>>& latest_dependent = latest_dependent_;
   latest_dependent.assign(fibers, std::nullopt);
-  FiberSet& missing = missing_;
-  missing.clear();
-  for (std::size_t f = 0; f < fibers; ++f)
-    if (last_of_fiber_[f] && FiberId{static_cast<std::uint32_t>(f)} != p) missing.insert(FiberId{static_cast<std::uint32_t>(f)});
-  for (std::size_t i = j; i-- > 0 && !missing.empty();) {
-    const FiberId f = events_[i].fiber;
-    if (!contains(missing, f)) continue;
-    if (dependent(events_[i].access, ej.access)) {
+  if (is_join(ej.access)) {
+    // A join depends on every step: the latest step of each fiber.
+    FiberSet& missing = missing_;
+    missing.clear();
+    for (std::size_t f = 0; f < fibers; ++f)
+      if (last_of_fiber_[f] && FiberId{static_cast<std::uint32_t>(f)} != p) missing.insert(FiberId{static_cast<std::uint32_t>(f)});
+    for (std::size_t i = j; i-- > 0 && !missing.empty();) {
+      const FiberId f = events_[i].fiber;
+      if (!contains(missing, f)) continue;
       latest_dependent[index(f)] = i;
       missing.erase(f);
     }
+  } else {
+    // Only the events filed under what this step touches can depend on it;
+    // per fiber, the newest dependent one is all that counts.
+    auto consider = [&](const DporAccessIndex::List& list) {
+      for (std::size_t k = list.size(); k-- > 0;) {
+        const std::size_t i = list[k];
+        std::optional<std::size_t>& latest = latest_dependent[index(events_[i].fiber)];
+        if (latest && *latest >= i) return;  // older ones cannot beat it
+        if (dependent(events_[i].access, ej.access)) {
+          latest = i;
+          return;
+        }
+      }
+    };
+    for (const std::size_t i : accesses_.joins()) {  // a join depends on every step
+      if (events_[i].fiber == p) continue;
+      std::optional<std::size_t>& latest = latest_dependent[index(events_[i].fiber)];
+      if (!latest || *latest < i) latest = i;
+    }
+    tables_.clear();
+    accesses_.tables_for(touched(ej.access), ej.access.whole, tables_);
+    for (const DporAccessIndex::ByFiber* table : tables_)
+      for (const DporAccessIndex::FiberList& list : *table)
+        if (list.fiber != p) consider(list.events);
   }
   std::vector<std::size_t>& predecessors = predecessors_;
   predecessors.clear();
@@ -315,12 +350,22 @@ void DporStrategy::detect_races(std::size_t j, bool may_block) {
   std::optional<std::size_t> previous_acquire;
   const auto acquires = [](AccessKind k) { return k == AccessKind::kLock || k == AccessKind::kRLock; };
   if (acquires(ej.access.access) && ej.access.object != kNoObject) {
-    for (std::size_t i = j; i-- > 0;) {
-      if (events_[i].access.object == ej.access.object && acquires(events_[i].access.access)) {
-        if (events_[i].fiber != p) previous_acquire = i;
-        break;
+    // The newest acquisition of this lock, by any fiber: the newest of
+    // each fiber's, if it is not p's own.
+    std::optional<std::size_t> newest;
+    if (const DporAccessIndex::ByFiber* on_lock = accesses_.touching(ej.access.object)) {
+      for (const DporAccessIndex::FiberList& list : *on_lock) {
+        for (std::size_t k = list.events.size(); k-- > 0;) {
+          const std::size_t i = list.events[k];
+          if (newest && *newest > i) break;
+          if (events_[i].access.object == ej.access.object && acquires(events_[i].access.access)) {
+            newest = i;
+            break;
+          }
+        }
       }
     }
+    if (newest && events_[*newest].fiber != p) previous_acquire = newest;
   }
   std::vector<std::size_t>& racing = racing_;
   racing.clear();

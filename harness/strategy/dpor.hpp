@@ -112,6 +112,7 @@
 #include <vector>
 
 #include "harness/access.hpp"
+#include "harness/strategy/dpor_access_index.hpp"
 #include "harness/strategy/strategy.hpp"
 
 namespace harness {
@@ -194,6 +195,9 @@ class DporStrategy final : public Strategy, private StepObserver {
   /// Removes the newest event and its clock.
   void drop_last_event();
   static bool dependent(const Access& a, const Access& b);
+  static bool is_join(const Access& a);
+  /// The objects `a` touches (kNoObject where none).
+  static std::array<ObjectId, 3> touched(const Access& a);
   static FiberSet sleeping(const Sleepers& sleep);
   bool happens_before(std::size_t i, std::size_t j) const;  ///< event i ->hb event j (i < j)
   Node& node_for_step(const StepView& step);
@@ -227,6 +231,8 @@ class DporStrategy final : public Strategy, private StepObserver {
   // Scratch buffers of detect_races, kept to avoid allocating per step.
   std::vector<std::size_t> predecessors_, racing_, notdep_;
   std::vector<std::optional<std::size_t>> latest_dependent_;
+  DporAccessIndex accesses_;  ///< the events of events_, by the objects they touch
+  std::vector<const DporAccessIndex::ByFiber*> tables_;
   FiberSet missing_;
   std::uint64_t executions_ = 0;
   bool started_ = false;
