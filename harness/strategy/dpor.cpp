@@ -44,7 +44,7 @@ bool DporStrategy::within_bound(const Node& node, FiberId fiber) const {
 }
 
 std::optional<FiberId> DporStrategy::pick(Node& node) const {
-  const FiberSet candidates = node.enabled - sleeping(node.sleep);
+  const FiberSet candidates = node.enabled - sleeping(list(node.sleep));
   // The running fiber first (no preemption), then by ascending id.
   if (node.current && contains(candidates, *node.current)) return *node.current;
   for (const FiberId fiber : candidates)
@@ -62,11 +62,11 @@ bool DporStrategy::begin_execution() {
           ++node.taken;
           break;
         }
-        path_.pop_back();
+        cut_path(path_.size() - 1);
         continue;
       }
       // Backtrack points not yet explored, not asleep, within the bound.
-      const FiberSet candidates = ((node.backtrack & node.enabled) - node.done) - sleeping(node.sleep);
+      const FiberSet candidates = ((node.backtrack & node.enabled) - node.done) - sleeping(list(node.sleep));
       std::optional<FiberId> next;
       for (const FiberId fiber : candidates) {
         if (within_bound(node, fiber)) {
@@ -79,7 +79,7 @@ bool DporStrategy::begin_execution() {
         node.done.insert(*next);
         break;
       }
-      path_.pop_back();
+      cut_path(path_.size() - 1);
     }
     if (path_.empty()) {
       exhausted_ = true;
@@ -126,17 +126,23 @@ Answer<FiberId> DporStrategy::choose_fiber(const SchedulingChoice& choice) {
   Node node;
   node.enabled = choice.runnable;
   node.current = choice.current;
-  node.sleep = next_sleep_;
+  node.first_sleeper = static_cast<std::uint32_t>(sleepers_.size());
+  node.sleep = keep(next_sleep_);
   node.preemptions = preemptions_;
-  for (const FiberId fiber : choice.runnable) node.pending.push_back(Sleeper{fiber, Access::of(choice.pending[index(fiber)])});
+  node.pending.at = static_cast<std::uint32_t>(sleepers_.size());
+  for (const FiberId fiber : choice.runnable) sleepers_.push_back(Sleeper{fiber, Access::of(choice.pending[index(fiber)])});
+  node.pending.count = static_cast<std::uint32_t>(sleepers_.size()) - node.pending.at;
   node.choice = true;
+  node.waiting.at = static_cast<std::uint32_t>(sleepers_.size());
   for (const FiberId fiber : seen_ - choice.runnable) {
     // Blocked, or finished (then this is its last step again: a spurious
     // race at worst, which only adds work).
-    node.waiting.push_back(Sleeper{fiber, Access::of(choice.pending[index(fiber)])});
+    sleepers_.push_back(Sleeper{fiber, Access::of(choice.pending[index(fiber)])});
   }
+  node.waiting.count = static_cast<std::uint32_t>(sleepers_.size()) - node.waiting.at;
   const std::optional<FiberId> chosen = pick(node);
   if (!chosen) {
+    sleepers_.resize(node.first_sleeper);  // the node is not kept
     pruned_ = true;  // every enabled fiber is asleep: only equivalent schedules remain
     stop_reason_ = "sleep-set blocked";
     return current_stop();
@@ -153,7 +159,8 @@ Answer<std::uint64_t> DporStrategy::choose_data(const DataChoice& choice) {
     Node node;
     node.data = true;
     node.options = choice.options;
-    path_.push_back(node);
+    node.first_sleeper = static_cast<std::uint32_t>(sleepers_.size());
+    path_.push_back(std::move(node));
   }
   const Node& node = path_[depth_];
   if (!node.data || node.options != choice.options) {
@@ -173,10 +180,12 @@ std::optional<Stop> DporStrategy::observe_step(const StepView& step) {
     // A forced step (one runnable fiber) at a new state.
     Node node;
     node.enabled = *step.runnable;
-    node.sleep = next_sleep_;
+    node.first_sleeper = static_cast<std::uint32_t>(sleepers_.size());
+    node.sleep = keep(next_sleep_);
     node.preemptions = preemptions_;
-    node.pending.push_back(Sleeper{step.fiber, taken});
-    if (contains(sleeping(node.sleep), step.fiber)) {
+    node.pending = keep(std::array<Sleeper, 1>{Sleeper{step.fiber, taken}});
+    if (contains(sleeping(list(node.sleep)), step.fiber)) {
+      sleepers_.resize(node.first_sleeper);  // the node is not kept
       pruned_ = true;
       stop_reason_ = "sleep-set blocked";
       return current_stop();
@@ -258,8 +267,8 @@ void DporStrategy::races_of_pending_steps(bool stuck) {
   }
   FiberSet known;
   if (node.choice) {
-    for (const Sleepers* list : {&node.pending, &node.waiting}) {
-      for (const Sleeper& s : *list) {
+    for (const SleeperSpan span : {node.pending, node.waiting}) {
+      for (const Sleeper& s : list(span)) {
         const std::optional<std::size_t> previous = last_of(s.fiber);
         if (contains(ended, s.fiber) || (previous && events_[*previous].node >= k)) continue;
         known.insert(s.fiber);
@@ -438,20 +447,20 @@ void DporStrategy::reverse_in_block(std::size_t i, FiberId fiber) {
   }
 }
 
-void DporStrategy::child_sleep(const Node& node, const Access& taken, Sleepers& next, bool bounded) {
+void DporStrategy::child_sleep(const Node& node, const Access& taken, Sleepers& next, bool bounded) const {
   next.clear();  // reuses the buffer: no allocation per step
   if (bounded) return;  // no sleep sets under a preemption bound (see the header)
-  for (const Sleeper& s : node.sleep)
+  for (const Sleeper& s : list(node.sleep))
     if (!dependent(s.next, taken)) next.push_back(s);
   // Siblings explored before this choice sleep too, while independent.
-  for (const Sleeper& s : node.pending)
+  for (const Sleeper& s : list(node.pending))
     if (s.fiber != node.chosen && contains(node.done, s.fiber) && !dependent(s.next, taken)) next.push_back(s);
 }
 
 std::optional<Stop> DporStrategy::end_execution(const Outcome& outcome) {
   if (outcome.kind == OutcomeKind::kDivergence || outcome.kind == OutcomeKind::kPruned) return std::nullopt;
   if (depth_ < path_.size()) {
-    path_.resize(depth_);
+    cut_path(depth_);
     return Stop{StopKind::kDivergence,
                 "the program is not deterministic: this run ended before an earlier run with the same choices"};
   }
@@ -471,7 +480,13 @@ void DporStrategy::drop_last_event() {
   events_.pop_back();
 }
 
-FiberSet DporStrategy::sleeping(const Sleepers& sleep) {
+void DporStrategy::cut_path(std::size_t size) {
+  if (size >= path_.size()) return;
+  sleepers_.resize(path_[size].first_sleeper);
+  path_.resize(size);
+}
+
+FiberSet DporStrategy::sleeping(std::span<const Sleeper> sleep) {
   FiberSet set;
   for (const auto& s : sleep) set.insert(s.fiber);
   return set;

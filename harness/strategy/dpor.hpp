@@ -107,7 +107,9 @@
 #include <cstdint>
 
 #include <boost/container/small_vector.hpp>
+#include <iterator>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -149,22 +151,29 @@ class DporStrategy final : public Strategy, private StepObserver {
     FiberId fiber;
     Access next;  ///< its pending operation (unchanged while it sleeps)
   };
-  /// Sleep sets and pending operations are short: kept inline, they cost
-  /// no allocation per state.
+  /// The scratch sleep set: short, kept inline.
   using Sleepers = boost::container::small_vector<Sleeper, 4>;
+  /// A node's list of sleepers: sleepers_[at, at + count). A node's lists
+  /// never change once made, so they live in one buffer in path order (a
+  /// node costs no allocation, and a cut path cuts the buffer).
+  struct SleeperSpan {
+    std::uint32_t at = 0;
+    std::uint32_t count = 0;
+  };
   /// One scheduling state (before a step) or one data choice.
   struct Node {
     bool data = false;
+    bool choice = false;  ///< a scheduling choice (not a forced step): `waiting` is known
     // Scheduling nodes.
     FiberSet enabled;
     std::optional<FiberId> current;  ///< the fiber that could continue (preemption accounting)
     FiberId chosen{};
     FiberSet backtrack;
     FiberSet done;
-    Sleepers sleep;      ///< inherited sleep set at this state
-    Sleepers pending;    ///< the enabled fibers' next operations
-    bool choice = false;  ///< a scheduling choice (not a forced step): `waiting` is known
-    Sleepers waiting;     ///< at a choice: the next operations of the fibers seen before, not runnable now
+    std::uint32_t first_sleeper = 0;  ///< sleepers_'s size when the node was made
+    SleeperSpan sleep;     ///< inherited sleep set at this state
+    SleeperSpan pending;   ///< the enabled fibers' next operations
+    SleeperSpan waiting;   ///< at a choice: the next operations of the fibers seen before, not runnable now
     std::uint32_t preemptions = 0;   ///< preemptions before this state
     // Data nodes.
     std::uint64_t options = 0;
@@ -198,7 +207,17 @@ class DporStrategy final : public Strategy, private StepObserver {
   static bool is_join(const Access& a);
   /// The objects `a` touches (kNoObject where none).
   static std::array<ObjectId, 3> touched(const Access& a);
-  static FiberSet sleeping(const Sleepers& sleep);
+  static FiberSet sleeping(std::span<const Sleeper> sleep);
+  std::span<const Sleeper> list(SleeperSpan span) const { return {sleepers_.data() + span.at, span.count}; }
+  /// Appends `sleepers` to sleepers_ as one list.
+  template <class Range>
+  SleeperSpan keep(const Range& sleepers) {
+    const SleeperSpan span{static_cast<std::uint32_t>(sleepers_.size()), static_cast<std::uint32_t>(std::size(sleepers))};
+    sleepers_.insert(sleepers_.end(), std::begin(sleepers), std::end(sleepers));
+    return span;
+  }
+  /// Cuts path_ to its first `size` nodes, and their sleepers with them.
+  void cut_path(std::size_t size);
   bool happens_before(std::size_t i, std::size_t j) const;  ///< event i ->hb event j (i < j)
   Node& node_for_step(const StepView& step);
   /// Appends the event of `fiber` taking `access` at path_[node]; returns its index.
@@ -210,7 +229,7 @@ class DporStrategy final : public Strategy, private StepObserver {
   /// enabled fiber) at the state before event i and at the start of its block.
   void reverse_in_block(std::size_t i, FiberId fiber);
   /// The sleep set after `node`'s step, written into `next` (empty under a bound).
-  static void child_sleep(const Node& node, const Access& taken, Sleepers& next, bool bounded);
+  void child_sleep(const Node& node, const Access& taken, Sleepers& next, bool bounded) const;
   std::optional<FiberId> pick(Node& node) const;
   bool within_bound(const Node& node, FiberId fiber) const;
   std::optional<Stop> observe_step(const StepView& step) override;
@@ -219,6 +238,7 @@ class DporStrategy final : public Strategy, private StepObserver {
 
   DporSettings settings_;
   std::vector<Node> path_;
+  std::vector<Sleeper> sleepers_;  ///< every node's lists (Node::sleep, pending, waiting), in path order
   std::size_t depth_ = 0;
   std::vector<Event> events_;
   std::vector<std::uint32_t> clocks_;  ///< the events' vector clocks, in event order
