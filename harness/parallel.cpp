@@ -129,7 +129,7 @@ Report explore_parallel_capped(const Program& program, const StrategyFactory& ma
   threads = std::max<std::uint32_t>(threads, 1);
   if (threads == 1) return explore_parallel(program, make_strategy, shard, 1, settings);
   constexpr std::size_t kBatch = 64;
-  constexpr std::size_t kQueued = 4096;  // per worker: it waits for the merger beyond this
+  constexpr std::size_t kQueued = std::size_t{1} << 18;  // per worker: it waits for the merger beyond this
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<Stream> streams(threads);

@@ -8,6 +8,9 @@
 namespace harness {
 namespace {
 
+/// How finely a stage divides: see tree_run_in_part.
+constexpr std::uint64_t kPrefixesPerPart = 16;
+
 Stop other_part() { return Stop{StopKind::kOtherShard, std::string(kOtherShardReason)}; }
 
 std::string name_of(const Strategy& strategy) {
@@ -64,7 +67,11 @@ bool ShardedStrategy::tree_run_in_part(BranchTaken branch) {
   const std::uint32_t mine = stage_ == 0 ? shard_.index : shard_.thread;
   key_ = key_ * branch.count + branch.taken;
   prefixes_ *= branch.count;
-  if (prefixes_ < parts) return true;  // not enough branches yet to decide
+  // Not enough branches yet to decide: each part gets kPrefixesPerPart
+  // prefixes or more, dealt round robin, so that subtrees of unequal size
+  // even out (with one prefix per part, three goroutines' first branch
+  // gave one of two threads twice the other's work).
+  if (prefixes_ < std::uint64_t{parts} * kPrefixesPerPart) return true;
   if (key_ % parts != mine) return false;
   ++stage_;
   key_ = 0;

@@ -13,8 +13,9 @@
 //
 // How each kind is divided:
 //  - a ChoiceTree (dfs, delay) by the alternatives taken at its first
-//    branches, read in mixed radix until there are at least as many
-//    prefixes as parts: prefix p goes to part p mod parts. Stage 0 divides
+//    branches, read in mixed radix until there are at least 16 prefixes
+//    per part: prefix p goes to part p mod parts (many small subtrees
+//    dealt round robin balance the parts; one each did not). Stage 0 divides
 //    among shards, stage 1 a shard among its threads by the branches after.
 //    A run is cut at the branch that gives it to another part, which skips
 //    that part's whole subtree. A run that ends before a stage decides goes
