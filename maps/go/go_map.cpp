@@ -45,15 +45,18 @@ void GoMap::register_words() {
 }
 
 harness::ObjectId GoMap::part_object(harness::ObjectRef& part) {
-  if (options_.single_processor) return ref_.id();
+  const harness::ObjectId whole = ref_.id();
+  // Outside an execution (kNoObject) no step is taken: nothing to name.
+  if (whole == harness::kNoObject || options_.single_processor) return whole;
   register_words();
   return part.id();
 }
 
 harness::ObjectId GoMap::bucket_object(bptr b) {
   const harness::ObjectId whole = ref_.id();
-  // A nil dereference panics; the whole covers it.
-  if (b.nil() || options_.single_processor) return whole;
+  // Outside an execution (kNoObject) no step is taken: nothing to name. A
+  // nil dereference panics; the whole covers it.
+  if (whole == harness::kNoObject || b.nil() || options_.single_processor) return whole;
   register_words();  // before any bucket, whichever argument is evaluated first
   auto it = bucket_refs_.find({b.block, b.index});
   if (it == bucket_refs_.end())
