@@ -173,18 +173,26 @@ Report explore_parallel_capped(const Program& program, const StrategyFactory& ma
   }
 
   // The merger: takes the executions in key order, the first `cap` of them.
+  // It takes each stream's queued entries in one go (the workers go on
+  // filling their queues meanwhile) and merges them without the lock,
+  // until a stream that may have more runs dry.
   std::map<Outcome, std::pair<std::uint64_t, std::uint64_t>> counted;  // outcome -> (count, first rank)
+  std::vector<std::deque<Entry>> taken(threads);       // entries moved out of the streams
+  std::vector<std::vector<Outcome>> outcomes(threads);  // the streams' outcome tables, as copied
+  std::vector<std::vector<std::pair<std::uint64_t, std::uint64_t>*>> tally(threads);  // by outcome id
+  std::vector<bool> finished(threads, false);  // ended, and every entry taken
+  std::vector<bool> cut_short(threads, false);  // finished, stopped early by the user's stop
   std::uint64_t executions = 0, pruned = 0;
   bool exhausted = false, interrupted = false;
   {
     std::unique_lock lock(mutex);
-    auto ready = [&] {
-      for (const Stream& s : streams)
-        if (!s.ended && s.entries.empty()) return false;
-      return true;
+    auto dry = [&] {  // a stream with nothing taken that may still send entries
+      for (std::uint32_t t = 0; t < threads; ++t)
+        if (taken[t].empty() && !finished[t] && !streams[t].ended && streams[t].entries.empty()) return true;
+      return false;
     };
-    for (;;) {
-      while (!ready()) {
+    for (bool merging = true; merging;) {
+      while (dry()) {
         if (settings.progress) {
           changed.wait_for(lock, std::chrono::milliseconds(200));
           Progress p;
@@ -198,39 +206,68 @@ Report explore_parallel_capped(const Program& program, const StrategyFactory& ma
           changed.wait(lock);
         }
       }
-      std::optional<std::uint32_t> next;
-      bool cut = false;
       for (std::uint32_t t = 0; t < threads; ++t) {
-        const Stream& s = streams[t];
-        if (s.entries.empty()) {
-          // Ended: with its part done, or stopped early (the user's stop),
-          // when nothing after its last entry can be claimed.
-          cut = cut || (!s.exhausted && s.interrupted);
-          continue;
+        Stream& s = streams[t];
+        if (!taken[t].empty() || finished[t]) continue;
+        outcomes[t].insert(outcomes[t].end(), s.outcomes.begin() + static_cast<std::ptrdiff_t>(outcomes[t].size()),
+                           s.outcomes.end());
+        std::swap(taken[t], s.entries);
+        if (s.ended && taken[t].empty()) {
+          finished[t] = true;
+          cut_short[t] = !s.exhausted && s.interrupted;
         }
-        if (!next || s.entries.front().key < streams[*next].entries.front().key) next = t;
       }
-      if (cut) {
-        interrupted = true;
-        break;
+      changed.notify_all();  // the queues have room again
+      lock.unlock();
+      for (;;) {
+        std::optional<std::uint32_t> next;
+        bool cut = false, refill = false;
+        for (std::uint32_t t = 0; t < threads; ++t) {
+          if (taken[t].empty()) {
+            // Finished: with its part done, or stopped early (the user's
+            // stop), when nothing after its last entry can be claimed.
+            // Otherwise more may come: refill before going on.
+            if (finished[t]) cut = cut || cut_short[t];
+            else refill = true;
+            continue;
+          }
+          if (!next || taken[t].front().key < taken[*next].front().key) next = t;
+        }
+        if (refill && !cut) break;
+        if (cut) {
+          interrupted = true;
+          merging = false;
+          break;
+        }
+        if (!next) {  // every worker ended, all taken: the space (its part) is done
+          exhausted = true;
+          for (const Stream& s : streams) exhausted = exhausted && s.exhausted;  // set before ended: stable
+          merging = false;
+          break;
+        }
+        if (executions + pruned == cap) {  // one more exists: not exhausted
+          merging = false;
+          break;
+        }
+        std::deque<Entry>& q = taken[*next];
+        const std::uint32_t id = q.front().outcome;
+        std::vector<std::pair<std::uint64_t, std::uint64_t>*>& slots = tally[*next];
+        if (slots.size() <= id) slots.resize(id + 1, nullptr);
+        if (slots[id] == nullptr) {
+          const Outcome& outcome = outcomes[*next][id];
+          slots[id] = outcome.kind == OutcomeKind::kPruned
+                          ? nullptr
+                          : &counted.try_emplace(outcome, 0, executions + pruned).first->second;
+        }
+        if (slots[id] == nullptr) {
+          ++pruned;
+        } else {
+          ++slots[id]->first;
+          ++executions;
+        }
+        q.pop_front();
       }
-      if (!next) {  // every worker ended, all taken: the space (its part) is done
-        exhausted = true;
-        for (const Stream& s : streams) exhausted = exhausted && s.exhausted;
-        break;
-      }
-      if (executions + pruned == cap) break;  // one more exists: not exhausted
-      Stream& s = streams[*next];
-      const Outcome& outcome = s.outcomes[s.entries.front().outcome];
-      if (outcome.kind == OutcomeKind::kPruned) {
-        ++pruned;
-      } else {
-        auto [it, inserted] = counted.try_emplace(outcome, 0, executions + pruned);
-        ++it->second.first;
-        ++executions;
-      }
-      s.entries.pop_front();
-      changed.notify_all();
+      lock.lock();
     }
     done = true;
     changed.notify_all();

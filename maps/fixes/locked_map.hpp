@@ -59,9 +59,12 @@ class LockedMap final : public ConcurrentMap {
   auto reading(F&& body) {
     if constexpr (requires(Lock& l) { l.rlock(); }) {
       lock_.rlock();
+      // noexcept(false): runlock() is a preemption point, where an ended
+      // execution abandons the goroutine and unwinds it (forced_unwind);
+      // out of a noexcept destructor that would be std::terminate.
       struct Unlock {
         Lock& l;
-        ~Unlock() { l.runlock(); }
+        ~Unlock() noexcept(false) { l.runlock(); }
       } unlock{lock_};
       return body();
     } else {
@@ -71,9 +74,9 @@ class LockedMap final : public ConcurrentMap {
   template <typename F>
   auto writing(F&& body) {
     lock_.lock();
-    struct Unlock {
+    struct Unlock {  // noexcept(false): see above
       Lock& l;
-      ~Unlock() { l.unlock(); }
+      ~Unlock() noexcept(false) { l.unlock(); }
     } unlock{lock_};
     return body();
   }
