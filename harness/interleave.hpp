@@ -13,6 +13,7 @@
 
 #include "harness/sync/atomic.hpp"
 #include "harness/sync/cell.hpp"
+#include "harness/sync/chan.hpp"
 #include "harness/sync/condvar.hpp"
 #include "harness/sync/fiber_local.hpp"
 #include "harness/sync/mutex.hpp"

@@ -59,10 +59,10 @@ else()
 endif()
 
 # Just the consumer's programs (and, as a subdirectory, the engine they link).
-run(${CMAKE_COMMAND} --build ${consumer} --parallel 2 --target lost_update_test account_test shims_test ${config_args})
+run(${CMAKE_COMMAND} --build ${consumer} --parallel 2 --target lost_update_test account_test shims_test pool_test ${config_args})
 # Only the consumer's own tests: none of interleave's.
 run(${CMAKE_CTEST_COMMAND} --test-dir ${consumer} -N)
-if(NOT output MATCHES "Total Tests: 3\n")
+if(NOT output MATCHES "Total Tests: 4\n")
   message(FATAL_ERROR "the consumer's ctest should list its own test only:\n${output}")
 endif()
 run(${CMAKE_CTEST_COMMAND} --test-dir ${consumer} --output-on-failure ${config_args})
