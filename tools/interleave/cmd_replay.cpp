@@ -114,8 +114,12 @@ std::optional<std::string> scenario_path_of_trace(const harness::Trace& trace, c
                                                   bool allow_outside, std::ostream& err) {
   const std::string recorded = harness::provenance_value(trace, "scenario");
   if (recorded.empty()) {
-    err << fmt::format("interleave: {}: the trace names no scenario file (no 'provenance scenario' line)\n",
-                       trace_path);
+    // A C++ program's trace (interleave::catch2, explore()): only its own
+    // binary can run it again.
+    err << fmt::format("interleave: {}: the trace names no scenario file (no 'provenance scenario' line): it is "
+                       "a trace of the C++ program '{}'; 'interleave show' prints it, and its test binary replays "
+                       "it (INTERLEAVE_REPLAY={} <test binary> <test name>, docs/library.md)\n",
+                       trace_path, trace.program, trace_path);
     return std::nullopt;
   }
   // Relative to the trace's own folder, wherever the replay runs from.
