@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "harness/alarm.hpp"
+#include "harness/shrink/schedule_shrinker.hpp"
 #include "harness/catch2/result_capture.hpp"
 #include "harness/fiber/stack_pool.hpp"
 #include "harness/strategy/dfs.hpp"
@@ -47,20 +48,12 @@ std::string_view strategy_name(const Options& options) {
   return "?";
 }
 
-/// The schedule reaching `outcome` with the fewest preemptions that dfs finds
-/// below `trace`'s count (each bound's search capped), or `trace` itself.
-Trace fewest_count_preemptions(const Program& program, StackPool& stacks, const Trace& trace, std::uint64_t max_steps) {
-  const std::uint64_t found = count_preemptions(trace);
-  for (std::uint32_t bound = 0; bound < found && bound < 4; ++bound) {
-    DfsStrategy dfs(DfsSettings{bound, 20000});
-    ExploreSettings settings;
-    settings.max_steps = max_steps;
-    settings.on_execution = [&](const Strategy&, const Outcome& outcome) { return outcome != trace.outcome; };
-    const Report report = explore(program, dfs, stacks, settings);
-    for (const OutcomeClass& c : report.classes)
-      if (c.outcome == trace.outcome) return c.first_trace;
-  }
-  return trace;
+/// `trace` shrunk by the engine's shrinker (harness/shrink): the fewest
+/// preemptions, then the fewest steps, that reach its outcome (each search
+/// capped at 20,000 executions, 80,000 in all), recorded with the trace's
+/// own provenance.
+Trace shrunk(const Program& program, const Trace& trace, std::uint64_t max_steps) {
+  return shrink::shrink_schedule(program, trace, shrink::ShrinkLimits{20000, 80000}, max_steps, trace.provenance);
 }
 
 /// A file name from a test's name: letters, digits, '-' and '_'.
@@ -144,7 +137,7 @@ Result explore_in_test(const Program& program, const Options& options) {
     if (first == nullptr || (options.stop_at && c.outcome.kind == *options.stop_at && first->outcome.kind != *options.stop_at))
       first = &c;
   }
-  if (first != nullptr) result.first_failure = fewest_count_preemptions(program, stacks, first->first_trace, options.max_steps);
+  if (first != nullptr) result.first_failure = shrunk(program, first->first_trace, options.max_steps);
   return result;
 }
 
@@ -160,9 +153,10 @@ std::string check_every_schedule(const Program& program, const Options& options,
     if (!result.replayed) trace_path = save(first, why_not);  // a replay's trace is saved already
     // The timeline goes to standard error as it is: Catch2 wraps a failure's
     // message at 80 columns, which would break its columns.
-    std::string shown = fmt::format("\ninterleave: test \"{}\": the schedule of '{}', with {} preemption{}:\n{}", test,
-                                    describe(first.outcome), count_preemptions(first), count_preemptions(first) == 1 ? "" : "s",
-                                    render_timeline(first));
+    std::string shown = fmt::format("\ninterleave: test \"{}\": the schedule of '{}', with {} preemption{} and {} steps "
+                                    "(shrunk):\n{}",
+                                    test, describe(first.outcome), count_preemptions(first),
+                                    count_preemptions(first) == 1 ? "" : "s", first.events.size(), render_timeline(first));
     if (result.replayed)
       shown += fmt::format("{}\n", result.how);
     else if (!trace_path.empty())
@@ -172,7 +166,8 @@ std::string check_every_schedule(const Program& program, const Options& options,
       shown += fmt::format("trace NOT saved: {}\n", why_not);
     std::cerr << shown << std::flush;
     failures = describe_failures(program, result.report, result.how) +
-               "the schedule of the first, with the fewest preemptions found, and its trace are on standard error";
+               "the schedule of the first, shrunk (fewest preemptions, then fewest steps), and its trace are on standard "
+               "error";
   }
   const bool exhaustive = options.strategy == Options::Strategy::kDfs || options.strategy == Options::Strategy::kDpor;
   if (options.require_exhausted && exhaustive && !result.report.exhausted && !result.replayed)

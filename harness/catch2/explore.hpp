@@ -1,7 +1,8 @@
 // interleave inside a Catch2 (v2) test case: one call explores a program and,
 // if some schedule fails, fails the test once, with the failure, the
-// schedule that reaches it with the fewest preemptions found, shown step by
-// step per goroutine, and where its trace was saved.
+// schedule that reaches it shrunk by the engine's shrinker (the fewest
+// preemptions, then the fewest steps: harness/shrink/schedule_shrinker.hpp),
+// shown step by step per goroutine, and where its trace was saved.
 //
 //   TEST_CASE("the counter loses no update") {
 //     harness::catch2::check_every_schedule(program);
@@ -70,8 +71,8 @@ struct Result {
   std::string how;
   bool replayed = false;  ///< INTERLEAVE_REPLAY: one execution, the trace's
   /// The failure the test reports (of the kind `stop_at` names, if found,
-  /// else the first failing class), by the schedule with the fewest
-  /// preemptions found; none when every execution passed.
+  /// else the first failing class), by its shrunk schedule (the fewest
+  /// preemptions, then the fewest steps); none when every execution passed.
   std::optional<Trace> first_failure;
 };
 

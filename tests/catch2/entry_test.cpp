@@ -94,7 +94,8 @@ TEST_CASE("stop_at ends the exploration at the first failure of that kind", "[ca
   CHECK(result.report.failures() == 1);
 }
 
-TEST_CASE("the failure reported is the schedule with the fewest preemptions found", "[catch2]") {
+TEST_CASE("the failure reported is the shrunk schedule: the fewest preemptions, then the fewest steps",
+          "[catch2]") {
   Options options;
   options.strategy = Options::Strategy::kRandom;
   options.executions = 50;
@@ -106,6 +107,7 @@ TEST_CASE("the failure reported is the schedule with the fewest preemptions foun
   for (std::size_t i = 1; i < events.size(); ++i)
     switches_away += events[i].fiber != events[i - 1].fiber && harness::contains(events[i].runnable, events[i - 1].fiber);
   CHECK(switches_away == 1);
+  CHECK(events.size() == 4);  // both loads, then both stores
 }
 
 TEST_CASE("a time budget stops an exploration that would not end", "[catch2]") {

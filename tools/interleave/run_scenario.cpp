@@ -34,14 +34,7 @@
 
 namespace interleave {
 
-std::string grouped(std::uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
+std::string grouped(std::uint64_t n) { return harness::shrink::grouped(n); }
 
 void stamp_scenario(harness::Trace& trace, const Scenario& scenario) {
   trace.provenance.emplace_back("scenario", scenario.path);

@@ -1,6 +1,7 @@
-// Shrinking a failing trace: the same outcome (kind and message) with as few
-// preemptions as possible, then as few steps as possible, then (optionally)
-// a smaller scenario that still fails the same way.
+// Shrinking a failing trace of a scenario: the same outcome (kind and
+// message) with as few preemptions as possible, then as few steps as
+// possible (phases 1 and 2: the engine's, harness/shrink/schedule_shrinker.hpp),
+// then (optionally) a smaller scenario that still fails the same way.
 //
 // Phases, each timed and each with its own stopping rule:
 //
@@ -34,39 +35,16 @@
 #include <string>
 #include <vector>
 
+#include "harness/shrink/schedule_shrinker.hpp"
 #include "harness/trace/trace.hpp"
 #include "tools/scenario/scenario.hpp"
 
 namespace interleave {
 
-struct ScheduleSize {
-  std::uint64_t preemptions = 0;
-  std::uint64_t steps = 0;
-};
-
-/// Preemptions of a recorded trace: switches away from a goroutine that was
-/// still runnable.
-ScheduleSize schedule_size(const harness::Trace& trace);
-
-/// What one phase did: how long it took, how many executions it ran, and
-/// what it showed or why it stopped or was skipped.
-struct ShrinkPhase {
-  std::string name;  ///< "preemptions", "steps", "operations"
-  bool ran = false;  ///< false: skipped, `note` says why
-  double seconds = 0;
-  std::uint64_t executions = 0;
-  std::string note;
-  /// Preemptions: the highest bound dfs searched (none: it did not search).
-  std::optional<std::uint32_t> highest_bound;
-};
-
-struct ShrinkLimits {
-  std::uint64_t per_search = 100000;  ///< executions of one search: one preemption bound, one candidate check
-  std::uint64_t total = 400000;       ///< executions of the whole shrink, all phases together
-  /// Detect data races in every execution: set from the trace (`races=on`),
-  /// so that a race outcome can be reached again.
-  bool detect_races = false;
-};
+using harness::shrink::schedule_size;
+using harness::shrink::ScheduleSize;
+using harness::shrink::ShrinkLimits;
+using harness::shrink::ShrinkPhase;
 
 struct ShrinkOptions {
   ShrinkLimits limits;
