@@ -90,7 +90,9 @@ std::string save(const Trace& trace, std::string& why_not) {
 std::string describe_failures(const Program& program, const Report& report, std::string_view how) {
   std::string text = fmt::format("interleave: '{}' failed in {} of {} executions ({}{}):\n", program.name,
                                  report.failures(), report.executions - report.pruned, how,
-                                 report.exhausted ? ", every schedule" : "");
+                                 !report.exhausted                                   ? ""
+                                 : how.find("preemption bound") != std::string_view::npos ? ", every schedule within it"
+                                                                                         : ", every schedule");
   for (const OutcomeClass& c : report.classes)
     if (!c.outcome.ok()) text += fmt::format("  {:>8}  {}\n", c.count, describe(c.outcome));
   return text;
@@ -116,6 +118,9 @@ Result explore_in_test(const Program& program, const Options& options) {
     return result;
   }
   result.how = std::string(strategy_name(options));
+  if (options.preemption_bound && (options.strategy == Options::Strategy::kDfs ||
+                                   options.strategy == Options::Strategy::kDpor))
+    result.how += fmt::format(" with preemption bound {}", *options.preemption_bound);
   std::atomic<bool> stop{false};
   {
     const Alarm timer(options.time_budget, [&stop] { stop = true; });
