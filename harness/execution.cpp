@@ -47,6 +47,7 @@ void Execution::reset(const ExecutionSettings& settings) {
   objects_.clear();
   end_checks_.clear();
   if (settings.detect_races) races_.reset();
+  if (settings.track_state) state_.reset();
 }
 
 const Outcome& Execution::run(const Program& program, Strategy& strategy,
@@ -121,6 +122,7 @@ FiberId Execution::spawn(std::string name, std::function<void()> body) {
   fiber.join_gate.target_finished = false;
   fiber.join_gate.target_name = fiber.name;
   pending_[index(fiber.id)] = Operation{};
+  if (settings_.track_state) state_.spawned(index(fiber.id), current_ ? index(current_->id) : StateTracker::kHost);
   if (settings_.detect_races) races_.spawn(current_ ? std::optional<FiberId>(current_->id) : std::nullopt, fiber.id);
   if (failed_ || tearing_down_) {
     fiber.finished = true;  // never started: the execution is already over
@@ -194,6 +196,7 @@ boost::context::fiber Execution::finish(Fiber& fiber) {
   }
   fiber.finished = true;
   fiber.join_gate.target_finished = true;
+  if (settings_.track_state) state_.finished(index(fiber.id));
   Fiber* next = nullptr;
   if (failed_) {
     next = nullptr;
@@ -261,6 +264,16 @@ Fiber* Execution::pick(Fiber* yielding) {
     choice.current.reset();
     if (yielding_can_continue) choice.current = yielding->id;
     choice.pending = pending_.data();
+    choice.state = nullptr;
+    choice.state_unknown = {};
+    if (settings_.track_state) {
+      if (state_.complete()) {
+        state_now_ = state_.digest();
+        choice.state = &state_now_;
+      } else {
+        choice.state_unknown = state_.untracked_reason();
+      }
+    }
     const Answer<FiberId> answer = scheduler_.choose_fiber(choice);
     if (!answer.chosen()) {
       apply_stop(answer.stop());
@@ -269,6 +282,8 @@ Fiber* Execution::pick(Fiber* yielding) {
     chosen = answer.value();
   }
   Fiber& next = *fibers_[index(chosen)];
+  // What the step reads is there now, before it runs.
+  if (settings_.track_state) state_.stepped(index(chosen), pending_[index(chosen)]);
   if (settings_.record || scheduler_.observes_steps()) {
     record_step(next, runnable);
     if (failed_) return nullptr;
@@ -324,11 +339,21 @@ std::string Execution::race_message() const {
 
 std::uint64_t Execution::choose(std::uint64_t options, std::string_view label) {
   if (options <= 1 || failed_ || tearing_down_) return 0;
-  const Answer<std::uint64_t> answer = scheduler_.choose_value(DataChoice{steps_, options, label});
+  DataChoice choice{steps_, options, label, nullptr, {}};
+  if (settings_.track_state) {
+    if (state_.complete()) {
+      state_now_ = state_.digest();
+      choice.state = &state_now_;
+    } else {
+      choice.state_unknown = state_.untracked_reason();
+    }
+  }
+  const Answer<std::uint64_t> answer = scheduler_.choose_value(choice);
   if (!answer.chosen()) {
     apply_stop(answer.stop());
     fail(outcome_.kind, outcome_.message);  // leaves the fiber; the outcome is already set
   }
+  if (settings_.track_state) state_.chose(current_ ? index(current_->id) : StateTracker::kHost, answer.value());
   return answer.value();
 }
 
@@ -397,14 +422,17 @@ void Execution::transfer(boost::context::fiber* save_into, Fiber* target) {
   current_ = self;
 }
 
-ObjectId Execution::register_object(std::string_view kind, std::string name) {
+ObjectId Execution::register_object(std::string_view kind, std::string name, const StateSource* source) {
   objects_.push_back(ObjectInfo{std::string(kind), std::move(name)});
-  return ObjectId{static_cast<std::uint32_t>(objects_.size() - 1)};
+  const ObjectId id{static_cast<std::uint32_t>(objects_.size() - 1)};
+  if (settings_.track_state) state_.registered(id, source, objects_.back().kind, objects_.back().name);
+  return id;
 }
 
 void Execution::at_end(std::function<void()> check) { end_checks_.push_back(std::move(check)); }
 
 void Execution::recovered(std::string message) {
+  if (settings_.track_state) state_.recovered(message);
   if (!first_recovered_) first_recovered_ = std::move(message);
 }
 

@@ -35,6 +35,7 @@
 #include "harness/program.hpp"
 #include "harness/race/race_detector.hpp"
 #include "harness/scheduler.hpp"
+#include "harness/state/state_tracker.hpp"
 #include "harness/strategy/strategy.hpp"
 
 namespace harness {
@@ -50,6 +51,9 @@ struct ExecutionSettings {
   /// Track happens-before and report data races (harness/race/race_detector.hpp):
   /// a run that would end ok but had one ends as kRace.
   bool detect_races = false;
+  /// Keep the program's state digest (harness/state/state_tracker.hpp) and
+  /// show it to the strategy at every choice (stateful search).
+  bool track_state = false;
 };
 
 class Execution {
@@ -86,7 +90,22 @@ class Execution {
   [[noreturn]] void stop(const Stop& stop);
   /// As fail(), but on the host it records the failure and returns.
   void report_failure(OutcomeKind kind, std::string message);
-  ObjectId register_object(std::string_view kind, std::string name);
+  /// `source`: what reports the object's state to stateful search (null: nothing).
+  ObjectId register_object(std::string_view kind, std::string name, const StateSource* source = nullptr);
+  /// Stateful search (ExecutionSettings::track_state); see harness.hpp.
+  bool tracking_state() const { return settings_.track_state; }
+  void expose_state(const StateSource& source) {
+    if (settings_.track_state) state_.add_source(source);
+  }
+  void state_untracked(std::string what) {
+    if (settings_.track_state) state_.untracked(std::move(what));
+  }
+  void goroutine_state_is(const StateDigest& local) {
+    if (settings_.track_state && current_ != nullptr) state_.set_local(index(current_->id), local);
+  }
+  void goroutines_leave_no_state() {
+    if (settings_.track_state) state_.forget_finished();
+  }
   void at_end(std::function<void()> check);
   /// A goroutine recovered a panic: an execution that ends ok says so.
   void recovered(std::string message);
@@ -156,6 +175,8 @@ class Execution {
   std::vector<Event> events_;
   std::vector<ObjectInfo> objects_;
   std::vector<std::function<void()>> end_checks_;
+  StateTracker state_;     ///< only with ExecutionSettings::track_state
+  StateDigest state_now_;  ///< the digest the strategy is shown at a choice
 };
 
 }  // namespace harness

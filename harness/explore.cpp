@@ -81,7 +81,8 @@ Report explore(const Program& program, Strategy& strategy, StackPool& stacks, co
   std::map<Outcome, OutcomeClass> classes;
   Progress progress;
   Execution execution(stacks);
-  const ExecutionSettings run_settings{settings.max_steps, false, settings.watcher, settings.detect_races};
+  const ExecutionSettings run_settings{settings.max_steps, false, settings.watcher, settings.detect_races,
+                                       settings.track_state};
 
   while (strategy.begin_execution()) {
     if (settings.stop != nullptr && settings.stop->load(std::memory_order_relaxed)) {

@@ -51,6 +51,9 @@ struct ExploreSettings {
   /// provenance, and so every trace it saves, then says `races=on`, and a
   /// replay of such a trace detects them too.
   bool detect_races = false;
+  /// Show the strategy the program's state digest at every choice
+  /// (ExecutionSettings::track_state): what StatefulStrategy needs.
+  bool track_state = false;
 };
 
 struct OutcomeClass {

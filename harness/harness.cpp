@@ -112,6 +112,27 @@ std::string current_goroutine_name() {
   return execution->fiber_name(execution->current_fiber());
 }
 
+bool tracking_state() {
+  const Execution* execution = current_execution();
+  return execution != nullptr && execution->tracking_state();
+}
+
+void expose_state(const StateSource& source) {
+  if (Execution* execution = current_execution()) execution->expose_state(source);
+}
+
+void state_untracked(std::string what) {
+  if (Execution* execution = current_execution()) execution->state_untracked(std::move(what));
+}
+
+void goroutines_leave_no_state() {
+  if (Execution* execution = current_execution()) execution->goroutines_leave_no_state();
+}
+
+void goroutine_state_is(const StateDigest& local) {
+  if (Execution* execution = current_execution()) execution->goroutine_state_is(local);
+}
+
 void interruption_point() {
   const std::atomic<bool>* stop = detail::tl_stop_request;
   if (stop == nullptr || !stop->load(std::memory_order_relaxed)) return;
@@ -125,7 +146,7 @@ ObjectId ObjectRef::id() {
   if (execution == nullptr) return kNoObject;
   if (generation_ != execution->generation()) {
     generation_ = execution->generation();
-    id_ = execution->register_object(kind_, name_);
+    id_ = execution->register_object(kind_, name_, source_);
   }
   return id_;
 }

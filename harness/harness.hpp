@@ -17,6 +17,7 @@
 #include "harness/operation.hpp"
 #include "harness/outcome.hpp"
 #include "harness/panic.hpp"
+#include "harness/state/state_source.hpp"
 
 namespace harness {
 
@@ -133,11 +134,37 @@ std::string current_goroutine_name();
 /// replayed. Cheap: one thread-local read. (Every point() does the same.)
 void interruption_point();
 
+/// Stateful search (harness/state/state_source.hpp). Whether the running
+/// execution keeps the program's state digest (guard for costly work).
+bool tracking_state();
+/// State the program keeps outside any object (an interpreter's counters):
+/// part of every state digest from now on in this execution.
+/// REQUIRES: `source` outlives the execution.
+void expose_state(const StateSource& source);
+/// The execution keeps state no source reports (`what` names it, e.g. "a
+/// history log"): stateful search prunes nothing in it and says so.
+void state_untracked(std::string what);
+/// Tells stateful search that a goroutine leaves nothing behind when it
+/// finishes but what its objects hold (its locals die with it, nothing it
+/// computed is read later by plain memory): two runs that differ only in
+/// how finished goroutines got where they are are then one state. Call it in
+/// the program's setup.
+void goroutines_leave_no_state();
+/// Tells stateful search that the running goroutine's whole local state is
+/// now `local` (what it does from here depends on nothing else but the
+/// shared objects): how it got here is forgotten, so that schedules that
+/// brought it here along different paths merge. An interpreter calls it
+/// between statements. A no-op outside a goroutine.
+void goroutine_state_is(const StateDigest& local);
+
 /// A shared object's identity within the current execution, registered on
 /// first use. Shims hold one; objects are numbered in order of first use.
+/// `source`, if any, reports the object's state to stateful search.
+/// REQUIRES: `source` outlives every execution the object is used in.
 class ObjectRef {
  public:
-  ObjectRef(std::string_view kind, std::string name) : kind_(kind), name_(std::move(name)) {}
+  ObjectRef(std::string_view kind, std::string name, const StateSource* source = nullptr)
+      : kind_(kind), name_(std::move(name)), source_(source) {}
   /// kNoObject outside an execution.
   ObjectId id();
   const std::string& name() const { return name_; }
@@ -145,6 +172,7 @@ class ObjectRef {
  private:
   std::string_view kind_;  ///< REQUIRES: a string literal
   std::string name_;
+  const StateSource* source_ = nullptr;
   std::uint64_t generation_ = 0;
   ObjectId id_ = kNoObject;
 };

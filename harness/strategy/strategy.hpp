@@ -27,6 +27,7 @@
 #include "harness/operation.hpp"
 #include "harness/outcome.hpp"
 #include "harness/provenance.hpp"
+#include "harness/state/state_digest.hpp"
 
 namespace harness {
 
@@ -38,12 +39,19 @@ struct SchedulingChoice {
   /// fiber finished or blocked (switching is then free).
   std::optional<FiberId> current;
   const Operation* pending = nullptr;  ///< pending[i]: fiber i's next operation
+  /// The program's state here (ExecutionSettings::track_state, and every
+  /// object reports its state), else null.
+  const StateDigest* state = nullptr;
+  /// Tracking, but the state is not known: which object keeps it ("mutex 'mu'").
+  std::string_view state_unknown;
 };
 
 struct DataChoice {
   std::uint64_t after_steps = 0;  ///< steps taken when the value is drawn
   std::uint64_t options = 0;      ///< at least two: the value is in [0, options)
   std::string_view label;
+  const StateDigest* state = nullptr;  ///< as SchedulingChoice::state
+  std::string_view state_unknown;      ///< as SchedulingChoice::state_unknown
 };
 
 /// One step about to be taken, as a replay checks it.

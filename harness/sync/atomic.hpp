@@ -11,16 +11,18 @@
 
 
 #include "harness/harness.hpp"
+#include "harness/state/hash_value.hpp"
 #include "harness/sync/note_value.hpp"
 
 namespace harness {
 
 template <typename T>
-class Atomic {
+class Atomic final : private StateSource {
   static_assert(std::is_trivially_copyable_v<T>, "Atomic<T> needs a trivially copyable T, as std::atomic does");
 
  public:
-  explicit Atomic(T initial = T{}, std::string name = "atomic") : ref_("atomic", std::move(name)), value_(initial) {}
+  explicit Atomic(T initial = T{}, std::string name = "atomic")
+      : ref_("atomic", std::move(name), StateHashable<T> ? static_cast<const StateSource*>(this) : nullptr), value_(initial) {}
   Atomic(const Atomic&) = delete;
   Atomic& operator=(const Atomic&) = delete;
 
@@ -79,6 +81,11 @@ class Atomic {
     race_release(ref_.id());
   }
   static void describe(const char* verb, const T& value) { detail::note_value(verb, value); }
+
+  void hash_object(ObjectId, StateHasher& hasher) const override { hash_state(hasher); }
+  void hash_state(StateHasher& hasher) const override {
+    if constexpr (StateHashable<T>) hash_value(hasher, value_);
+  }
 
   ObjectRef ref_;
   T value_;

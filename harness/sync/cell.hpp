@@ -18,14 +18,16 @@
 
 
 #include "harness/harness.hpp"
+#include "harness/state/hash_value.hpp"
 #include "harness/sync/note_value.hpp"
 
 namespace harness {
 
 template <typename T>
-class Cell {
+class Cell final : private StateSource {
  public:
-  explicit Cell(T initial = T{}, std::string name = "cell") : ref_("cell", std::move(name)), value_(std::move(initial)) {}
+  explicit Cell(T initial = T{}, std::string name = "cell")
+      : ref_("cell", std::move(name), StateHashable<T> ? static_cast<const StateSource*>(this) : nullptr), value_(std::move(initial)) {}
   Cell(const Cell&) = delete;
   Cell& operator=(const Cell&) = delete;
 
@@ -77,6 +79,11 @@ class Cell {
 
  private:
   static void describe(const char* verb, const T& value) { detail::note_value(verb, value); }
+
+  void hash_object(ObjectId, StateHasher& hasher) const override { hash_state(hasher); }
+  void hash_state(StateHasher& hasher) const override {
+    if constexpr (StateHashable<T>) hash_value(hasher, value_);
+  }
 
   ObjectRef ref_;
   T value_;

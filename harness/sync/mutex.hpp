@@ -11,9 +11,9 @@
 
 namespace harness {
 
-class Mutex final : private Blocker {
+class Mutex final : private Blocker, private StateSource {
  public:
-  explicit Mutex(std::string name = "mutex") : ref_("mutex", std::move(name)) {}
+  explicit Mutex(std::string name = "mutex") : ref_("mutex", std::move(name), this) {}
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
 
@@ -27,6 +27,11 @@ class Mutex final : private Blocker {
  private:
   bool enabled(FiberId) const override { return !locked_; }
   std::string describe_wait(FiberId) const override;
+  void hash_object(ObjectId, StateHasher& hasher) const override { hash_state(hasher); }
+  void hash_state(StateHasher& hasher) const override {
+    hasher.add(locked_ ? 1 : 0);
+    hasher.add(holder_ ? index(*holder_) + 1 : 0);  // deadlock reports name the holder
+  }
   void take();
 
   ObjectRef ref_;

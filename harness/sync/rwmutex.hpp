@@ -13,9 +13,9 @@
 
 namespace harness {
 
-class RWMutex {
+class RWMutex final : private StateSource {
  public:
-  explicit RWMutex(std::string name = "rwmutex") : ref_("rwmutex", std::move(name)) {}
+  explicit RWMutex(std::string name = "rwmutex") : ref_("rwmutex", std::move(name), this) {}
   RWMutex(const RWMutex&) = delete;
   RWMutex& operator=(const RWMutex&) = delete;
 
@@ -35,6 +35,13 @@ class RWMutex {
     bool enabled(FiberId) const override;
     std::string describe_wait(FiberId) const override;
   };
+
+  void hash_object(ObjectId, StateHasher& hasher) const override { hash_state(hasher); }
+  void hash_state(StateHasher& hasher) const override {
+    hasher.add(writer_ ? index(*writer_) + 1 : 0);
+    hasher.add(writer_inside_ ? 1 : 0);
+    hasher.add(static_cast<std::uint64_t>(readers_));
+  }
 
   ObjectRef ref_;
   std::optional<FiberId> writer_;  ///< has claimed the lock (maybe still draining readers)

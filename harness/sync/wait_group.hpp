@@ -8,9 +8,9 @@
 
 namespace harness {
 
-class WaitGroup final : private Blocker {
+class WaitGroup final : private Blocker, private StateSource {
  public:
-  explicit WaitGroup(std::string name = "waitgroup") : ref_("waitgroup", std::move(name)) {}
+  explicit WaitGroup(std::string name = "waitgroup") : ref_("waitgroup", std::move(name), this) {}
   WaitGroup(const WaitGroup&) = delete;
   WaitGroup& operator=(const WaitGroup&) = delete;
 
@@ -24,6 +24,8 @@ class WaitGroup final : private Blocker {
   bool enabled(FiberId) const override { return counter_ == 0; }
   std::string describe_wait(FiberId) const override;
   void apply(int delta);
+  void hash_object(ObjectId, StateHasher& hasher) const override { hash_state(hasher); }
+  void hash_state(StateHasher& hasher) const override { hasher.add(static_cast<std::uint64_t>(counter_)); }
 
   ObjectRef ref_;
   int counter_ = 0;

@@ -14,10 +14,10 @@ using harness::Touch;
 GoMap::GoMap(GoMapOptions options)
     : options_(std::move(options)),
       nil_(options_.nil),
-      ref_("gomap", options_.name),
-      flags_ref_("gomap.flags", options_.name + ".flags"),
-      count_ref_("gomap.count", options_.name + ".count"),
-      header_ref_("gomap.header", options_.name + ".header"),
+      ref_("gomap", options_.name, this),
+      flags_ref_("gomap.flags", options_.name + ".flags", this),
+      count_ref_("gomap.count", options_.name + ".count", this),
+      header_ref_("gomap.header", options_.name + ".header", this),
       fastrand_(0x6f72616e64ull ^ options_.hash_seed),
       heap_(options_.name) {
   h_.hash0 = options_.hash_seed;
@@ -33,15 +33,58 @@ GoMap::~GoMap() = default;
 
 Operation GoMap::whole(std::string_view label, AccessKind access) { return Operation{label, ref_.id(), access}; }
 
+void GoMap::remember_part(harness::ObjectId object, PartKind kind, bptr bucket) {
+  if (object == harness::kNoObject) return;
+  const std::size_t at = harness::index(object);
+  if (parts_.size() <= at) parts_.resize(at + 1);
+  parts_[at] = PartOf{kind, bucket};
+}
+
+void GoMap::hash_header(harness::StateHasher& hasher) const {
+  hasher.add(h_.B);
+  hasher.add(h_.noverflow);
+  hasher.add(h_.buckets.block);
+  hasher.add(h_.buckets.index);
+  hasher.add(h_.oldbuckets.block);
+  hasher.add(h_.oldbuckets.index);
+  hasher.add(h_.nevacuate);
+  hasher.add(h_.nextOverflow.block);
+  hasher.add(h_.nextOverflow.index);
+  hasher.add(fastrand_.state());
+}
+
+void GoMap::hash_object(harness::ObjectId object, harness::StateHasher& hasher) const {
+  const PartOf part = harness::index(object) < parts_.size() ? parts_[harness::index(object)] : PartOf{};
+  hasher.add(static_cast<std::uint64_t>(part.kind));
+  hasher.add(h_.hash0);
+  switch (part.kind) {
+    case PartKind::kFlags: hasher.add(h_.flags); return;
+    case PartKind::kCount: hasher.add(static_cast<std::uint64_t>(h_.count)); return;
+    case PartKind::kHeader: hash_header(hasher); return;
+    case PartKind::kBucket: heap_.hash_bucket(part.bucket, hasher); return;
+    case PartKind::kWhole:
+    case PartKind::kNone: hash_state(hasher); return;  // unknown: everything, which covers it
+  }
+}
+
+void GoMap::hash_state(harness::StateHasher& hasher) const {
+  hasher.add(nil_ ? 1 : 0);
+  hasher.add(h_.hash0);
+  hasher.add(h_.flags);
+  hasher.add(static_cast<std::uint64_t>(h_.count));
+  hash_header(hasher);
+  heap_.hash_state(hasher);
+}
+
 Operation GoMap::part(std::string_view label, harness::ObjectId object, AccessKind access, Touch also0, Touch also1) {
   return Operation{label, object, access, nullptr, {also0, also1}, ref_.id()};
 }
 
 void GoMap::register_words() {
-  (void)ref_.id();
-  (void)flags_ref_.id();
-  (void)count_ref_.id();
-  (void)header_ref_.id();
+  remember_part(ref_.id(), PartKind::kWhole);
+  remember_part(flags_ref_.id(), PartKind::kFlags);
+  remember_part(count_ref_.id(), PartKind::kCount);
+  remember_part(header_ref_.id(), PartKind::kHeader);
 }
 
 harness::ObjectId GoMap::part_object(harness::ObjectRef& part) {
@@ -62,9 +105,12 @@ harness::ObjectId GoMap::bucket_object(bptr b) {
   if (it == bucket_refs_.end())
     it = bucket_refs_
              .try_emplace({b.block, b.index}, "gomap.bucket",
-                          fmt::format("{}.bucket[{}:{}]", options_.name, b.block, b.index))
+                          fmt::format("{}.bucket[{}:{}]", options_.name, b.block, b.index),
+                          static_cast<const harness::StateSource*>(this))
              .first;
-  return it->second.id();
+  const harness::ObjectId id = it->second.id();
+  remember_part(id, PartKind::kBucket, b);
+  return id;
 }
 
 void GoMap::entry_point(const Operation& operation, bool writes) {

@@ -110,10 +110,12 @@ struct GoMapOptions {
   bool explore_iteration_start = true;  ///< false: iteration always starts at bucket 0, offset 0
 };
 
-class GoMap final : public ConcurrentMap {
+class GoMap final : public ConcurrentMap, private harness::StateSource {
  public:
   explicit GoMap(GoMapOptions options);
   ~GoMap() override;
+  GoMap(const GoMap&) = delete;  // its object refs name it as their StateSource
+  GoMap& operator=(const GoMap&) = delete;
 
   // ---- Go's runtime operations ----
   std::optional<Value> mapaccess(Key key);  ///< mapaccess2: v, ok := m[k]
@@ -170,6 +172,22 @@ class GoMap final : public ConcurrentMap {
   bool growing() const { return !h_.oldbuckets.nil(); }
 
  private:
+  // ---- harness::StateSource: the map's memory, for stateful search ----
+  // A part's observation is its words plus hash0, which steps on every part
+  // may read (hash0 has no part of its own; see the header comment).
+  void hash_object(harness::ObjectId object, harness::StateHasher& hasher) const override;
+  void hash_state(harness::StateHasher& hasher) const override;
+  void hash_header(harness::StateHasher& hasher) const;
+  /// What each object this map registered is, by ObjectId (filled as parts
+  /// are first named in an execution).
+  enum class PartKind : std::uint8_t { kNone, kWhole, kFlags, kCount, kHeader, kBucket };
+  struct PartOf {
+    PartKind kind = PartKind::kNone;
+    goruntime::bptr bucket;
+  };
+  void remember_part(harness::ObjectId object, PartKind kind, goruntime::bptr bucket = {});
+  std::vector<PartOf> parts_;
+
   struct hiter;
 
   // Objects (see the header comment). `part` and `touch` name a part of
@@ -252,7 +270,7 @@ class GoMap final : public ConcurrentMap {
   GoMapOptions options_;
   bool nil_;
   goruntime::hmap h_;
-  harness::ObjectRef ref_;  ///< the whole map
+  harness::ObjectRef ref_;  ///< the whole map (every ref reports to *this as its StateSource)
   harness::ObjectRef flags_ref_;
   harness::ObjectRef count_ref_;
   harness::ObjectRef header_ref_;

@@ -27,6 +27,36 @@ void Heap::zero(bptr b, std::uint64_t n, std::string_view what) {
   for (std::uint64_t i = b.index; i < b.index + n; ++i) block.buckets[i] = bmap{};
 }
 
+namespace {
+void hash_bmap(const bmap& bucket, harness::StateHasher& hasher) {
+  std::uint64_t tophash = 0;
+  for (int i = 0; i < bucketCnt; ++i) tophash |= std::uint64_t{bucket.tophash[static_cast<std::size_t>(i)]} << (8 * i);
+  hasher.add(tophash);
+  for (std::int64_t key : bucket.keys) hasher.add(static_cast<std::uint64_t>(key));
+  for (std::int64_t elem : bucket.elems) hasher.add(static_cast<std::uint64_t>(elem));
+  hasher.add(bucket.overflow.block);
+  hasher.add(bucket.overflow.index);
+}
+}  // namespace
+
+void Heap::hash_bucket(bptr b, harness::StateHasher& hasher) const {
+  hasher.add(b.block);
+  hasher.add(b.index);
+  if (b.block == 0 || b.block > blocks_.size() || b.index >= blocks_[b.block - 1].size) {
+    hasher.add(0xbad);
+    return;
+  }
+  hash_bmap(blocks_[b.block - 1].buckets[b.index], hasher);
+}
+
+void Heap::hash_state(harness::StateHasher& hasher) const {
+  hasher.add(blocks_.size());
+  for (const Block& block : blocks_) {
+    hasher.add(block.size);
+    for (std::uint64_t i = 0; i < block.size; ++i) hash_bmap(block.buckets[i], hasher);
+  }
+}
+
 std::uint64_t Heap::allocation_size(bptr b) const {
   if (b.block == 0 || b.block > blocks_.size()) return 0;
   return blocks_[b.block - 1].size;

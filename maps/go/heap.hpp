@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/state/state_digest.hpp"
 #include "maps/go/hmap.hpp"
 
 namespace maps::goruntime {
@@ -62,6 +63,12 @@ class Heap {
       wild(b, what);
     return blocks_[b.block - 1].buckets[b.index];
   }
+
+  /// Adds bucket `b`'s contents (or that it lies outside every
+  /// allocation) to a state digest; never ends the execution.
+  void hash_bucket(bptr b, harness::StateHasher& hasher) const;
+  /// Adds every allocation, bucket by bucket.
+  void hash_state(harness::StateHasher& hasher) const;
 
   /// Ends the execution: an overflow chain longer than every bucket there is
   /// goes round in a circle (real Go would loop for ever).

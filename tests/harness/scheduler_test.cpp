@@ -78,7 +78,7 @@ TEST_CASE("the scheduler records each choice the strategy makes, in order", "[sc
   Scheduler scheduler;
   scheduler.begin(strategy, nullptr);
   CHECK(scheduler.choose_fiber(choice_at(0, set_of({0, 1}))).value() == FiberId{1});
-  CHECK(scheduler.choose_value(DataChoice{1, 3, "value"}).value() == 2);
+  CHECK(scheduler.choose_value(DataChoice{1, 3, "value", nullptr, {}}).value() == 2);
   CHECK(scheduler.choose_fiber(choice_at(1, set_of({0, 2}))).value() == FiberId{0});
   CHECK(scheduler.decisions() == std::vector<Decision>{{Decision::Kind::kSchedule, 0, 1, 0, "", set_of({0, 1})},
                                                        {Decision::Kind::kData, 1, 2, 3, "value", {}},
@@ -103,7 +103,7 @@ TEST_CASE("the scheduler passes stops on and refuses answers outside the choice"
   REQUIRE_FALSE(outside.chosen());
   CHECK(outside.stop().kind == StopKind::kDivergence);
   CHECK(outside.stop().reason == "[interleave internal bug] strategy chose fiber 3, which is not runnable");
-  const Answer<std::uint64_t> too_big = scheduler.choose_value(DataChoice{0, 2, "value"});
+  const Answer<std::uint64_t> too_big = scheduler.choose_value(DataChoice{0, 2, "value", nullptr, {}});
   REQUIRE_FALSE(too_big.chosen());
   CHECK(too_big.stop().reason == "[interleave internal bug] strategy chose value 5 of 2");
   CHECK(scheduler.decisions().empty());  // nothing was chosen

@@ -20,7 +20,7 @@ std::string ExplorePlan::describe_first() const {
     case StrategyKind::kDfs:
     case StrategyKind::kDefaultMix: break;
   }
-  return fmt::format("dfs{}{}", dpor ? " + dpor" : "",
+  return fmt::format("dfs{}{}{}", dpor ? " + dpor" : "", stateful ? " + stateful" : "",
                      preemption_bound ? fmt::format(", preemption bound {}", *preemption_bound) : "");
 }
 
@@ -49,6 +49,7 @@ std::variant<ExplorePlan, std::string> resolve_plan(const ExploreOverrides& o, c
   if (o.preemption_bound && !dfs_family)
     return fmt::format("--preemption-bound has no effect with {} (it bounds dfs)", which);
   if (o.dpor && !dfs_family) return fmt::format("--dpor has no effect with {} (it reduces dfs)", which);
+  if (o.stateful && !dfs_family) return fmt::format("--stateful has no effect with {} (it is a dfs)", which);
 
   plan.seed = o.seed.value_or(d.seed.value_or(1));
   plan.budget = o.executions.value_or(d.executions.value_or(kDefaultBudget));
@@ -68,6 +69,20 @@ std::variant<ExplorePlan, std::string> resolve_plan(const ExploreOverrides& o, c
     return o.dpor ? std::string("--dpor cannot be sharded: its backtrack sets span the whole tree (drop --shard)")
                   : std::string("the scenario's [explore] asks for dpor, which cannot be sharded: its backtrack "
                                 "sets span the whole tree (run it without --shard)");
+  if (dfs_family && o.stateful) {
+    // A state's future depends on nothing but the state only for plain,
+    // unbounded dfs on one engine with one visited set.
+    if (plan.dpor) return "--stateful cannot be combined with dpor (sleep sets and a visited set prune unsoundly together)";
+    if (plan.preemption_bound)
+      return o.preemption_bound ? std::string("--stateful explores without a preemption bound (drop --preemption-bound)")
+                                : fmt::format("--stateful explores without a preemption bound, and the scenario's [explore] "
+                                              "sets preemption_bound = {} (pass --strategy dfs and remove it)",
+                                              *plan.preemption_bound);
+    if (plan.shard.count > 1) return "--stateful cannot be sharded: its visited states span the whole tree (drop --shard)";
+    if (plan.threads > 1) return "--stateful explores on one thread: -j has no effect with it";
+    if (o.races) return "--stateful cannot be combined with --races (the detector's clocks are state it does not see)";
+    plan.stateful = true;
+  }
   if (plan.dpor && plan.threads > 1)
     return o.dpor ? std::string("--dpor explores on one thread: -j has no effect with it")
                   : std::string("the scenario's [explore] asks for dpor, which explores on one thread: -j has no "

@@ -36,6 +36,7 @@ std::optional<StrategyKind> parse_strategy(const std::string& name);
 struct ExplorePlan {
   StrategyKind strategy = StrategyKind::kDefaultMix;
   bool dpor = false;
+  bool stateful = false;
   std::optional<std::uint32_t> preemption_bound;
   std::uint64_t seed = 1;
   std::uint64_t budget = kDefaultBudget;

@@ -70,6 +70,8 @@ ScenarioReport scenario_report(const Scenario& scenario, const ScenarioRun& run,
   report.shards = shards;
   report.executions = run.report.executions - run.report.pruned;
   report.pruned = run.report.pruned;
+  report.states = run.states;
+  report.stateful_off = run.stateful_off;
   report.exhausted = run.report.exhausted;
   report.interrupted = run.report.interrupted && !run.time_limit;
   report.time_limit = run.time_limit;
@@ -105,7 +107,13 @@ std::string strategy_line(const ScenarioReport& report) {
       line += fmt::format(" (on shard{} {} of {})", report.then_on->indices.size() == 1 ? "" : "s",
                           shard_list(*report.then_on), report.then_on->count);
   }
-  if (report.pruned > 0) line += fmt::format("; {} sleep-set-blocked runs pruned", grouped(report.pruned));
+  if (report.states) {
+    line += fmt::format("; {} states, {} runs stopped at a state explored before", grouped(*report.states),
+                        grouped(report.pruned));
+    if (!report.stateful_off.empty()) line += fmt::format(" (stateful search did not apply: {})", report.stateful_off);
+  } else if (report.pruned > 0) {
+    line += fmt::format("; {} sleep-set-blocked runs pruned", grouped(report.pruned));
+  }
   const ShardSet& shards = report.shards;
   if (shards.count > 1) {
     if (shards.whole()) line += fmt::format("; merged from {} shards", shards.count);
@@ -185,6 +193,8 @@ Json scenario_json(const ScenarioReport& r) {
                         {"then_on", r.then_on ? Json(r.then_on->text()) : Json(nullptr)}};
   json["executions"] = r.executions;
   json["pruned"] = r.pruned;
+  if (r.states) json["states"] = *r.states;
+  if (!r.stateful_off.empty()) json["stateful_off"] = r.stateful_off;
   json["exhausted"] = r.exhausted;
   json["interrupted"] = r.interrupted;
   json["time_limit_reached"] = r.time_limit;
@@ -212,6 +222,8 @@ ScenarioReport scenario_of_json(const Json& json, const ShardSet& shards) {
   r.shards = shards;
   r.executions = json.at("executions").get<std::uint64_t>();
   r.pruned = json.at("pruned").get<std::uint64_t>();
+  if (json.contains("states")) r.states = json.at("states").get<std::uint64_t>();
+  r.stateful_off = json.value("stateful_off", "");
   r.exhausted = json.at("exhausted").get<bool>();
   r.interrupted = json.at("interrupted").get<bool>();
   r.time_limit = json.value("time_limit_reached", false);  // absent from reports written before --time-limit

@@ -69,7 +69,9 @@ struct ScenarioReport {
   ShardSet shards;              ///< the part of the space explored
   std::uint32_t merged_from = 1;  ///< reports combined into this one
   std::uint64_t executions = 0;  ///< complete executions: the sum of the class counts
-  std::uint64_t pruned = 0;      ///< executions cut short as redundant (sleep-set blocked)
+  std::uint64_t pruned = 0;      ///< executions cut short as redundant (sleep-set blocked; stateful: a state seen before)
+  std::optional<std::uint64_t> states;  ///< --stateful: distinct states met
+  std::string stateful_off;             ///< --stateful: why nothing was pruned somewhere, if so
   bool exhausted = false;
   bool interrupted = false;  ///< stopped by a signal (Ctrl-C, SIGTERM, SIGHUP)
   bool time_limit = false;   ///< stopped by --time-limit

@@ -93,6 +93,10 @@ void add_explore_options(CLI::App& app, interleave::ExploreOverrides& o) {
   app.add_flag("--dpor", o.dpor,
                "dfs with dynamic partial-order reduction (source-DPOR + sleep sets; with --preemption-bound, "
                "bounded POR without sleep sets): fewer executions, the same outcome classes");
+  app.add_flag("--stateful", o.stateful,
+               "dfs that explores each program state once: a run reaching a state already explored from "
+               "another branch stops there (the same outcome classes, far fewer executions; unbounded dfs on one "
+               "thread, without --dpor, --races or a preemption bound)");
   add_number(app, "--depth", o.depth, 1, 64, "pct: bug depth d (default 3)");
   add_number(app, "--delay-bound", o.delay_bound, 0, 1000,
              "delay: every schedule of round robin with at most this many delays (default 2)");

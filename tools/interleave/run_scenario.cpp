@@ -20,6 +20,7 @@
 #include "harness/strategy/delay_bound.hpp"
 #include "harness/strategy/dfs.hpp"
 #include "harness/strategy/dpor.hpp"
+#include "harness/strategy/stateful.hpp"
 #include "harness/strategy/pct.hpp"
 #include "harness/strategy/random_walk.hpp"
 #include "harness/trace/atomic_file.hpp"
@@ -254,7 +255,20 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
     // dfs, named or by default. By default, a space too big for the budget
     // is then explored by a portfolio of pct (depth 3 unless --depth) and
     // random walks, with the budget again.
-    if (dpor) {
+    if (plan.stateful && settings.detect_races)
+      throw BadPlan("--stateful cannot be combined with race detection (the scenario asks for races): the "
+                    "detector's clocks are state it does not see");
+    if (plan.stateful) {
+      harness::StackPool stacks;
+      harness::DfsStrategy dfs(harness::DfsSettings{std::nullopt, budget});
+      harness::StatefulStrategy stateful(dfs);
+      settings.track_state = true;
+      run.report = harness::explore(program, stateful, stacks, settings);
+      run.states = stateful.states();
+      if (stateful.unknown_states() > 0)
+        run.stateful_off = fmt::format("nothing pruned at {} choices: the state of {} is not known", grouped(stateful.unknown_states()),
+                                       stateful.untracked_reason().empty() ? std::string("an object") : stateful.untracked_reason());
+    } else if (dpor) {
       // Partial-order reduction shares its backtrack sets across the whole
       // tree: it explores on one engine, unsharded.
       harness::StackPool stacks;

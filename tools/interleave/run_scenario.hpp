@@ -24,6 +24,7 @@ struct ExploreOverrides {
   std::optional<std::uint32_t> preemption_bound;
   std::optional<std::uint32_t> delay_bound;  ///< --strategy delay
   bool dpor = false;  ///< dfs with partial-order reduction
+  bool stateful = false;  ///< dfs that explores each state once (harness/strategy/stateful.hpp)
   bool shrink = false;  ///< shrink each saved trace
   bool races = false;   ///< --races: detect data races (as [explore] races = true)
   std::uint32_t threads = 1;            ///< worker threads (-j)
@@ -54,6 +55,9 @@ struct ScenarioRun {
   bool judged = true;       ///< false on a shard: part of the space cannot be judged alone
   bool time_limit = false;  ///< --time-limit stopped it (report.interrupted is set too)
   std::vector<SavedTrace> traces;
+  /// --stateful: distinct states met; what kept it from pruning, if anything.
+  std::optional<std::uint64_t> states;
+  std::string stateful_off;
   /// Wall time of the exploration, shrinking and saving included: for
   /// --stats only (statistics.hpp); no report depends on it otherwise.
   double seconds = 0;

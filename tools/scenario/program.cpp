@@ -16,8 +16,10 @@
 namespace interleave {
 namespace {
 
-/// The shared state of one execution.
-struct World {
+/// The shared state of one execution. For stateful search it reports what
+/// no object holds (the work counter, the WaitGroup counters); each object
+/// reports its own.
+struct World final : harness::StateSource {
   std::vector<std::shared_ptr<maps::ConcurrentMap>> maps;
   std::vector<std::unique_ptr<harness::Mutex>> mutexes;      ///< null where the mutex is an rwmutex
   std::vector<std::unique_ptr<harness::RWMutex>> rwmutexes;  ///< null where it is a plain mutex
@@ -29,11 +31,16 @@ struct World {
   std::vector<std::unique_ptr<harness::Atomic<std::uint64_t>>> atomics;
   std::vector<std::unique_ptr<Channel>> channels;
   /// Shared plain variables: read and written by plain steps.
-  struct Shared {
+  struct Shared final : harness::StateSource {
+    Shared(std::string name, std::int64_t initial) : ref("var", std::move(name), this), value(initial) {}
+    Shared(const Shared&) = delete;
+    Shared& operator=(const Shared&) = delete;
+    void hash_object(harness::ObjectId, harness::StateHasher& hasher) const override { hash_state(hasher); }
+    void hash_state(harness::StateHasher& hasher) const override { hasher.add(static_cast<std::uint64_t>(value)); }
     harness::ObjectRef ref;
     std::int64_t value;
   };
-  std::vector<Shared> shared;
+  std::vector<std::unique_ptr<Shared>> shared;
   const Scenario* scenario = nullptr;  ///< for `go NAME`
   /// The interpreter's own work in this execution (statements run, loop
   /// iterations, deferred calls), held to the execution's step bound: a loop
@@ -42,6 +49,12 @@ struct World {
   std::uint64_t work = 0;
   std::uint64_t max_work = 0;
   std::weak_ptr<World> self;  ///< what a goroutine started by `go` holds
+
+  void hash_object(harness::ObjectId, harness::StateHasher& hasher) const override { hash_state(hasher); }
+  void hash_state(harness::StateHasher& hasher) const override {
+    hasher.add(work);
+    for (std::int32_t counter : waitgroup_counters) hasher.add(static_cast<std::uint32_t>(counter));
+  }
 };
 
 /// Go's int64 arithmetic: wraps around, two's complement (well defined on
@@ -120,10 +133,14 @@ class Interpreter {
   /// Runs the operations, then the deferred ones (last first). A panic
   /// unwinds to the deferred calls; a deferred `recover` stops it; if it is
   /// still going after the last one, it leaves the goroutine.
-  void run(const std::vector<Statement>& ops) {
+  void run(const std::vector<Statement>& ops, std::string_view goroutine = {}) {
     std::optional<std::string> panicking;
     try {
-      for (const Statement& s : ops) execute(s);
+      for (std::size_t i = 0; i < ops.size(); ++i) {
+        declare_local_state(goroutine, i);
+        execute(ops[i]);
+      }
+      declare_local_state(goroutine, ops.size());
     } catch (const harness::Panic& panic) {
       panicking = panic.message;
     }
@@ -150,6 +167,23 @@ class Interpreter {
     const Statement* statement;
     std::vector<std::int64_t> args;  ///< evaluated when deferred, as Go does
   };
+
+  /// Stateful search: between two top-level statements of a goroutine with
+  /// nothing deferred, what it does next depends only on which statement
+  /// comes and on its variables (and on shared objects): say so, so that
+  /// schedules that brought it here along different paths merge.
+  void declare_local_state(std::string_view goroutine, std::size_t next) const {
+    if (goroutine.empty() || !deferred_.empty() || !harness::tracking_state()) return;
+    harness::StateHasher hasher;
+    hasher.add_text(goroutine);
+    hasher.add(next);
+    hasher.add(variables_.size());
+    for (const auto& [name, value] : variables_) {
+      hasher.add_text(name);
+      hasher.add(bits(value));
+    }
+    harness::goroutine_state_is(hasher.digest());
+  }
 
   /// Recursion bounded by the parser: an expression is at most
   /// kMaxExpressionDepth deep.
@@ -328,14 +362,14 @@ class Interpreter {
 
   /// A plain load of a shared [[var]]: one step, a read.
   std::int64_t load_shared(std::size_t index) const {
-    World::Shared& v = world_.shared.at(index);
+    World::Shared& v = *world_.shared.at(index);
     harness::point("var.load", v.ref.id(), harness::AccessKind::kRead);
     if (harness::recording()) harness::note(fmt::format("read {} = {}", v.ref.name(), v.value));
     return v.value;
   }
   /// A plain store: one step, a write.
   void store_shared(std::size_t index, std::int64_t value) {
-    World::Shared& v = world_.shared.at(index);
+    World::Shared& v = *world_.shared.at(index);
     harness::point("var.store", v.ref.id(), harness::AccessKind::kWrite);
     if (harness::recording()) harness::note(fmt::format("wrote {} = {}", v.ref.name(), value));
     v.value = value;
@@ -358,7 +392,7 @@ class Interpreter {
   std::vector<Deferred> deferred_;
 };
 
-void run_goroutine(const std::shared_ptr<World>& world, const GoroutineDecl& g) { Interpreter(*world).run(g.ops); }
+void run_goroutine(const std::shared_ptr<World>& world, const GoroutineDecl& g) { Interpreter(*world).run(g.ops, g.name); }
 
 /// `linearizable = true|false`: each map is wrapped to record its history
 /// from here (its initial contents are the sequential map's start); at the
@@ -367,6 +401,7 @@ void run_goroutine(const std::shared_ptr<World>& world, const GoroutineDecl& g) 
 /// ends the execution as "wrong-result: not linearizable", and its table
 /// goes to `explanation` when one is given.
 void record_histories(World& world, const Scenario& scenario, const std::shared_ptr<std::string>& explanation) {
+  harness::state_untracked("the linearizability history (linearizable = true)");
   for (std::size_t i = 0; i < world.maps.size(); ++i) {
     auto history = std::make_shared<maps::MapHistory>();
     auto initial = world.maps[i]->snapshot();
@@ -406,6 +441,9 @@ harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps,
                             world->self = world;
                             world->scenario = &scenario;
                             world->max_work = max_steps;
+                            // Stateful search: a goroutine's variables die with it.
+                            harness::expose_state(*world);
+                            harness::goroutines_leave_no_state();
                             for (const MapDecl& decl : scenario.maps) {
                               maps::MapParams params = decl.params;
                               // Go's random hash0, as a data choice among a sample of seeds.
@@ -426,7 +464,7 @@ harness::Program make_program(const Scenario& scenario, std::uint64_t max_steps,
                               world->atomics.push_back(
                                   std::make_unique<harness::Atomic<std::uint64_t>>(bits(decl.initial), decl.name));
                             for (const SharedVarDecl& decl : scenario.shared)
-                              world->shared.push_back(World::Shared{harness::ObjectRef("var", decl.name), decl.initial});
+                              world->shared.push_back(std::make_unique<World::Shared>(decl.name, decl.initial));
                             for (const ChannelDecl& decl : scenario.channels)
                               world->channels.push_back(std::make_unique<Channel>(decl.name, decl.capacity));
                             for (const WaitGroupDecl& decl : scenario.waitgroups) {

@@ -1,0 +1,110 @@
+#include "harness/state/state_tracker.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace harness {
+
+void StateTracker::reset() {
+  by_object_.clear();
+  sources_.clear();
+  fibers_.clear();
+  host_ = StateDigest{};
+  recovered_ = StateDigest{};
+  any_recovered_ = false;
+  forget_finished_ = false;
+  untracked_.clear();
+}
+
+void StateTracker::registered(ObjectId object, const StateSource* source, std::string_view kind,
+                              std::string_view name) {
+  if (by_object_.size() <= index(object)) by_object_.resize(index(object) + 1, nullptr);
+  by_object_[index(object)] = source;
+  if (source == nullptr) {
+    untracked(fmt::format("{} '{}'", kind, name));
+    return;
+  }
+  add_source(*source);
+}
+
+void StateTracker::add_source(const StateSource& source) {
+  if (std::find(sources_.begin(), sources_.end(), &source) == sources_.end()) sources_.push_back(&source);
+}
+
+void StateTracker::untracked(std::string what) {
+  if (untracked_.empty()) untracked_ = std::move(what);
+}
+
+void StateTracker::spawned(std::uint32_t child, std::uint32_t spawner) {
+  if (fibers_.size() <= child) fibers_.resize(child + 1);
+  StateHasher hasher(chain(spawner));
+  hasher.add(0x5ba5 /* spawn */);
+  hasher.add(child);
+  const StateDigest start = hasher.digest();
+  chain(spawner) = start;  // the spawner knows it spawned
+  fibers_[child] = FiberState{start, false};
+}
+
+void StateTracker::finished(std::uint32_t fiber) { fibers_[fiber].finished = true; }
+
+void StateTracker::hash_object(ObjectId object, StateHasher& hasher) {
+  if (object == kNoObject) return;
+  const StateSource* source = index(object) < by_object_.size() ? by_object_[index(object)] : nullptr;
+  if (source == nullptr) {
+    untracked(fmt::format("object {}", index(object)));
+    return;
+  }
+  source->hash_object(object, hasher);
+}
+
+void StateTracker::stepped(std::uint32_t fiber, const Operation& operation) {
+  StateHasher hasher(fibers_[fiber].chain);
+  hasher.add_text(operation.label);
+  hasher.add(static_cast<std::uint64_t>(operation.access));
+  hash_object(operation.object, hasher);
+  for (const Touch& touch : operation.also) {
+    if (touch.object == kNoObject) break;
+    hasher.add(static_cast<std::uint64_t>(touch.access));
+    hash_object(touch.object, hasher);
+  }
+  fibers_[fiber].chain = hasher.digest();
+}
+
+void StateTracker::chose(std::uint32_t who, std::uint64_t value) {
+  StateHasher hasher(chain(who));
+  hasher.add(0xc405e /* choice */);
+  hasher.add(value);
+  chain(who) = hasher.digest();
+}
+
+void StateTracker::set_local(std::uint32_t fiber, const StateDigest& local) {
+  StateHasher hasher;
+  hasher.add(0x10ca1 /* declared */);
+  hasher.add(local);
+  fibers_[fiber].chain = hasher.digest();
+}
+
+void StateTracker::recovered(std::string_view message) {
+  if (any_recovered_) return;  // the outcome names the first one only
+  any_recovered_ = true;
+  StateHasher hasher;
+  hasher.add_text(message);
+  recovered_ = hasher.digest();
+}
+
+StateDigest StateTracker::digest() const {
+  StateHasher hasher;
+  for (const StateSource* source : sources_) source->hash_state(hasher);
+  hasher.add(fibers_.size());
+  for (const FiberState& fiber : fibers_) {
+    hasher.add(fiber.finished ? 1 : 0);
+    if (!(fiber.finished && forget_finished_)) hasher.add(fiber.chain);
+  }
+  hasher.add(host_);
+  hasher.add(any_recovered_ ? 1 : 0);
+  hasher.add(recovered_);
+  return hasher.digest();
+}
+
+}  // namespace harness
