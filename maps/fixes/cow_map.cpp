@@ -4,6 +4,18 @@ namespace maps {
 
 CowMap::CowMap(std::string name, bool cas_retry) : cas_retry_(cas_retry), current_(0, std::move(name)) {
   versions_.push_back(std::make_shared<const Snapshot>());
+  harness::expose_state(*this);
+}
+
+void CowMap::hash_state(harness::StateHasher& hasher) const {
+  hasher.add(versions_.size());
+  for (const auto& version : versions_) {
+    hasher.add(version->size());
+    for (const auto& [key, value] : *version) {
+      hasher.add(static_cast<std::uint64_t>(key));
+      hasher.add(static_cast<std::uint64_t>(value));
+    }
+  }
 }
 
 const CowMap::Snapshot& CowMap::load() { return *load_versioned().second; }

@@ -20,9 +20,11 @@
 
 namespace maps {
 
-class CowMap final : public ConcurrentMap {
+class CowMap final : public ConcurrentMap, private harness::StateSource {
  public:
   explicit CowMap(std::string name = "cow", bool cas_retry = false);
+  CowMap(const CowMap&) = delete;  // the execution holds it as a StateSource
+  CowMap& operator=(const CowMap&) = delete;
 
   std::optional<Value> get(Key key) override;
   void put(Key key, Value value) override;
@@ -45,6 +47,13 @@ class CowMap final : public ConcurrentMap {
   /// Publishes `next` (one step): a Store, or with cas_retry a
   /// CompareAndSwap from `seen`, which fails if another writer published since.
   bool publish(std::uint64_t seen, Snapshot next);
+
+  // Stateful search: the pointer is an atomic (an object of its own); the
+  // snapshots it indexes are state of the map's, reported whole (they never
+  // change once published, so an index read earlier means the same snapshot
+  // in any two runs whose snapshots are the same now).
+  void hash_object(harness::ObjectId, harness::StateHasher& hasher) const override { hash_state(hasher); }
+  void hash_state(harness::StateHasher& hasher) const override;
 
   bool cas_retry_;
   harness::Atomic<std::uint64_t> current_;  ///< index into versions_: atomic.Value's pointer

@@ -6,6 +6,7 @@
 
 #include "harness/strategy/dfs.hpp"
 #include "harness/strategy/dpor.hpp"
+#include "harness/strategy/stateful.hpp"
 
 namespace harness::testing {
 
@@ -28,6 +29,19 @@ DfsAndDpor explore_dfs_and_dpor(const Program& program, std::optional<std::uint3
   both.dfs = explore(program, dfs, stacks, ExploreSettings{});
   both.dpor = explore_dpor(program, bound);
   return both;
+}
+
+Report explore_stateful(const Program& program, std::uint64_t* states, std::string* unknown, std::uint64_t max_steps) {
+  StackPool stacks;
+  DfsStrategy dfs(DfsSettings{std::nullopt, UINT64_MAX});
+  StatefulStrategy stateful(dfs);
+  ExploreSettings settings;
+  settings.track_state = true;
+  settings.max_steps = max_steps;
+  Report report = explore(program, stateful, stacks, settings);
+  if (states != nullptr) *states = stateful.states();
+  if (unknown != nullptr) *unknown = stateful.unknown_states() > 0 ? stateful.untracked_reason() : std::string();
+  return report;
 }
 
 std::set<Outcome> outcome_set(const Report& report) {

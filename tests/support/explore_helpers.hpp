@@ -26,6 +26,12 @@ struct DfsAndDpor {
 DfsAndDpor explore_dfs_and_dpor(const Program& program, std::optional<std::uint32_t> bound,
                                 std::uint64_t dfs_cap = UINT64_MAX);
 
+/// Explores `program` to exhaustion with stateful dfs
+/// (harness/strategy/stateful.hpp); `states`, if given, receives the number
+/// of distinct states it met, `unknown` what kept states unknown ("" if none).
+Report explore_stateful(const Program& program, std::uint64_t* states = nullptr, std::string* unknown = nullptr,
+                        std::uint64_t max_steps = ExploreSettings{}.max_steps);
+
 /// The outcome classes a report reached.
 std::set<Outcome> outcome_set(const Report& report);
 
