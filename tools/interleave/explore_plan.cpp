@@ -73,11 +73,10 @@ std::variant<ExplorePlan, std::string> resolve_plan(const ExploreOverrides& o, c
     // A state's future depends on nothing but the state only for plain,
     // unbounded dfs on one engine with one visited set.
     if (plan.dpor) return "--stateful cannot be combined with dpor (sleep sets and a visited set prune unsoundly together)";
-    if (plan.preemption_bound)
-      return o.preemption_bound ? std::string("--stateful explores without a preemption bound (drop --preemption-bound)")
-                                : fmt::format("--stateful explores without a preemption bound, and the scenario's [explore] "
-                                              "sets preemption_bound = {} (pass --strategy dfs and remove it)",
-                                              *plan.preemption_bound);
+    if (o.preemption_bound) return "--stateful explores without a preemption bound (drop --preemption-bound)";
+    // The scenario's bound is a default for plain dfs: stateful search,
+    // asked for here, explores the whole space (its line shows no bound).
+    plan.preemption_bound.reset();
     if (plan.shard.count > 1) return "--stateful cannot be sharded: its visited states span the whole tree (drop --shard)";
     if (plan.threads > 1) return "--stateful explores on one thread: -j has no effect with it";
     if (o.races) return "--stateful cannot be combined with --races (the detector's clocks are state it does not see)";
