@@ -40,6 +40,7 @@ void Execution::reset(const ExecutionSettings& settings) {
   steps_ = 0;
   generation_ = next_generation();
   failed_ = false;
+  draining_ = false;
   outcome_ = Outcome{};
   first_recovered_.reset();
   stop_kind_.reset();
@@ -124,7 +125,7 @@ FiberId Execution::spawn(std::string name, std::function<void()> body) {
   pending_[index(fiber.id)] = Operation{};
   if (settings_.track_state) state_.spawned(index(fiber.id), current_ ? index(current_->id) : StateTracker::kHost);
   if (settings_.detect_races) races_.spawn(current_ ? std::optional<FiberId>(current_->id) : std::nullopt, fiber.id);
-  if (failed_ || tearing_down_) {
+  if ((failed_ && !draining_) || tearing_down_) {
     fiber.finished = true;  // never started: the execution is already over
     return fiber.id;
   }
@@ -198,7 +199,8 @@ boost::context::fiber Execution::finish(Fiber& fiber) {
   fiber.join_gate.target_finished = true;
   if (settings_.track_state) state_.finished(index(fiber.id));
   Fiber* next = nullptr;
-  if (failed_) {
+  if (failed_) start_draining();  // a goroutine that panicked: the others may end by themselves
+  if (failed_ && !draining_) {
     next = nullptr;
   } else if (fiber.starting) {
     fiber.starting = false;
@@ -247,6 +249,7 @@ Fiber* Execution::pick(Fiber* yielding) {
     }
   }
   runnable.set_low_word(first_word);
+  if (draining_) return pick_draining(yielding, runnable);
   if (runnable.empty()) {
     if (unfinished) set_failure(OutcomeKind::kDeadlock, deadlock_report());
     return nullptr;
@@ -277,7 +280,7 @@ Fiber* Execution::pick(Fiber* yielding) {
     const Answer<FiberId> answer = scheduler_.choose_fiber(choice);
     if (!answer.chosen()) {
       apply_stop(answer.stop());
-      return nullptr;
+      return start_draining() ? pick_draining(yielding, runnable) : nullptr;
     }
     chosen = answer.value();
   }
@@ -286,10 +289,28 @@ Fiber* Execution::pick(Fiber* yielding) {
   if (settings_.track_state) state_.stepped(index(chosen), pending_[index(chosen)]);
   if (settings_.record || scheduler_.observes_steps()) {
     record_step(next, runnable);
-    if (failed_) return nullptr;
+    if (failed_) return start_draining() ? pick_draining(yielding, runnable) : nullptr;
   }
   ++steps_;
   return &next;
+}
+
+bool Execution::start_draining() {
+  if (!failed_ || tearing_down_ || draining_) return draining_;
+  if (stop_kind_ && *stop_kind_ != StopKind::kRedundant && *stop_kind_ != StopKind::kOtherShard) return false;
+  if (outcome_.kind == OutcomeKind::kStepBound || outcome_.kind == OutcomeKind::kDivergence ||
+      outcome_.kind == OutcomeKind::kDeadlock)
+    return false;
+  draining_ = true;
+  drain_left_ = kDrainSteps;
+  return true;
+}
+
+Fiber* Execution::pick_draining(Fiber* yielding, const FiberSet& runnable) {
+  if (runnable.empty() || drain_left_ == 0) return nullptr;
+  --drain_left_;
+  if (yielding != nullptr && contains(runnable, yielding->id)) return yielding;
+  return fibers_[index(runnable.lowest())].get();
 }
 
 void Execution::record_step(Fiber& chosen, const FiberSet& runnable) {
@@ -386,7 +407,14 @@ void Execution::stop(const Stop& stop) {
 void Execution::fail(OutcomeKind kind, std::string message) {
   set_failure(kind, std::move(message));
   if (current_ != nullptr && !tearing_down_) {
-    transfer(&current_->context, nullptr);
+    // This goroutine cannot go on (it is unwound at the end); the others
+    // may end by themselves.
+    Fiber* next = nullptr;
+    if (start_draining()) {
+      current_->finished = true;  // never scheduled again; its stack is still unwound (teardown)
+      next = pick(nullptr);
+    }
+    transfer(&current_->context, next);
     std::abort();  // [interleave internal bug] an abandoned fiber was resumed
   }
   throw HostFailure{};
@@ -437,7 +465,7 @@ void Execution::recovered(std::string message) {
 }
 
 void Execution::note(std::string detail) {
-  if (!settings_.record || events_.empty()) return;
+  if (!settings_.record || events_.empty() || draining_) return;
   Event& last = events_.back();
   if (!last.detail.empty()) last.detail += "; ";
   last.detail += detail;

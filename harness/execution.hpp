@@ -131,6 +131,9 @@ class Execution {
 
  private:
   void reset(const ExecutionSettings& settings);
+  /// pick() while draining: the running goroutine if it can go on, else the
+  /// lowest runnable; null when none is left or the drain budget is spent.
+  Fiber* pick_draining(Fiber* yielding, const FiberSet& runnable);
   Fiber* pick(Fiber* yielding);
   void record_step(Fiber& chosen, const FiberSet& runnable);
   std::string race_message() const;
@@ -170,6 +173,21 @@ class Execution {
   std::uint64_t generation_ = 0;
   bool failed_ = false;
   bool tearing_down_ = false;
+  /// A run that has its verdict (a failure in a goroutine, or a stop as
+  /// redundant or another shard's) is not abandoned at once: its other
+  /// goroutines run on, unobserved (no strategy, no events, no state, no
+  /// step counted), in a fixed order, for up to kDrainSteps steps, so that
+  /// they end by themselves. Unwinding an abandoned fiber's stack costs
+  /// about 100,000 instructions; a step, a few hundred. Whatever happens
+  /// while draining changes nothing: the outcome is already set (a later
+  /// failure is its echo). A goroutine that failed cannot go on: it is
+  /// abandoned (and unwound) as before. Not for a divergence, an
+  /// interruption (Ctrl-C must end at once) or the step bound.
+  static constexpr std::uint64_t kDrainSteps = 256;
+  bool draining_ = false;
+  std::uint64_t drain_left_ = 0;
+  /// The stop just applied ends the run without a verdict: drain it.
+  bool start_draining();
   Outcome outcome_;
   std::optional<std::string> first_recovered_;  ///< the first panic a goroutine recovered
   std::vector<Event> events_;

@@ -3,8 +3,10 @@
 // prunes a branch that reaches a digest again.
 //
 // Contract:
-// - 128 bits from two 64-bit lanes, each a SplitMix64-finalised chain over
-//   the words added, the lanes fed differently. Not cryptographic: two
+// - 128 bits from two 64-bit lanes, each a multiply-rotate chain over the
+//   words added (a bijection of the lane for each word, so two sequences
+//   that differ in one word never meet again in that lane), with different
+//   constants, each finished by SplitMix64's finaliser. Not cryptographic: two
 //   different states share a digest with probability about n^2 / 2^129 for n
 //   states (10^-20 for a billion), the price of not keeping states whole
 //   (SPIN's hash compaction takes the same bet with fewer bits).
@@ -35,8 +37,8 @@ class StateHasher {
   explicit StateHasher(const StateDigest& start) : a_(start.low), b_(start.high) {}
 
   void add(std::uint64_t word) {
-    a_ = mix(a_ ^ word);
-    b_ = mix(b_ + mix(word ^ 0x6a09e667f3bcc909ULL) + 0x9e3779b97f4a7c15ULL);
+    a_ = rotl((a_ ^ word) * 0x9e3779b97f4a7c15ULL, 31);
+    b_ = rotl((b_ + word) * 0xc2b2ae3d27d4eb4fULL, 27) ^ 0x165667b19e3779f9ULL;
   }
   void add(const StateDigest& d) {
     add(d.low);
@@ -58,6 +60,7 @@ class StateHasher {
   StateDigest digest() const { return StateDigest{mix(a_ + 0x510e527fade682d1ULL), mix(b_ ^ 0x9b05688c2b3e6c1fULL)}; }
 
  private:
+  static constexpr std::uint64_t rotl(std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
   static constexpr std::uint64_t mix(std::uint64_t x) {
     x ^= x >> 30;
     x *= 0xbf58476d1ce4e5b9ULL;

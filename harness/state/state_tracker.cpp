@@ -9,6 +9,8 @@ namespace harness {
 void StateTracker::reset() {
   by_object_.clear();
   sources_.clear();
+  source_of_object_.clear();
+  stepped_ = false;
   fibers_.clear();
   host_ = StateDigest{};
   recovered_ = StateDigest{};
@@ -25,11 +27,27 @@ void StateTracker::registered(ObjectId object, const StateSource* source, std::s
     untracked(fmt::format("{} '{}'", kind, name));
     return;
   }
-  add_source(*source);
+  add_source(*source, false);
+  if (source_of_object_.size() <= index(object)) source_of_object_.resize(index(object) + 1, UINT32_MAX);
+  for (std::uint32_t i = 0; i < sources_.size(); ++i)
+    if (sources_[i].source == source) source_of_object_[index(object)] = i;
 }
 
-void StateTracker::add_source(const StateSource& source) {
-  if (std::find(sources_.begin(), sources_.end(), &source) == sources_.end()) sources_.push_back(&source);
+void StateTracker::add_source(const StateSource& source) { add_source(source, true); }
+
+void StateTracker::add_source(const StateSource& source, bool outside_objects) {
+  for (Source& known : sources_) {
+    if (known.source != &source) continue;
+    known.outside_objects = known.outside_objects || outside_objects;
+    return;
+  }
+  sources_.push_back(Source{&source, outside_objects, false, StateDigest{}});
+}
+
+void StateTracker::invalidate(ObjectId object) {
+  if (object == kNoObject || index(object) >= source_of_object_.size()) return;
+  const std::uint32_t at = source_of_object_[index(object)];
+  if (at != UINT32_MAX) sources_[at].cached = false;
 }
 
 void StateTracker::untracked(std::string what) {
@@ -59,6 +77,11 @@ void StateTracker::hash_object(ObjectId object, StateHasher& hasher) {
 }
 
 void StateTracker::stepped(std::uint32_t fiber, const Operation& operation) {
+  stepped_ = true;
+  auto may_write = [](AccessKind access) { return access != AccessKind::kRead && access != AccessKind::kNone; };
+  if (may_write(operation.access)) invalidate(operation.object);
+  for (const Touch& touch : operation.also)
+    if (may_write(touch.access)) invalidate(touch.object);
   StateHasher hasher(fibers_[fiber].chain);
   hasher.add_text(operation.label);
   hasher.add(static_cast<std::uint64_t>(operation.access));
@@ -95,7 +118,15 @@ void StateTracker::recovered(std::string_view message) {
 
 StateDigest StateTracker::digest() const {
   StateHasher hasher;
-  for (const StateSource* source : sources_) source->hash_state(hasher);
+  for (const Source& source : sources_) {
+    if (!source.cached || source.outside_objects || !stepped_) {
+      StateHasher own;
+      source.source->hash_state(own);
+      source.digest = own.digest();
+      source.cached = true;
+    }
+    hasher.add(source.digest);
+  }
   hasher.add(fibers_.size());
   for (const FiberState& fiber : fibers_) {
     hasher.add(fiber.finished ? 1 : 0);

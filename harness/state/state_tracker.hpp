@@ -67,7 +67,23 @@ class StateTracker {
     bool finished = false;
   };
   std::vector<const StateSource*> by_object_;  ///< by ObjectId; null: none
-  std::vector<const StateSource*> sources_;    ///< each once, in order of first registration
+  /// Each source once, in order of first registration, with its digest as
+  /// last computed. An object source's digest is kept until a step names
+  /// one of its objects with an access that may write (the contract of
+  /// access kinds: a step changes nothing else); before the goroutines'
+  /// first step (setup changes objects with no step) and for state kept
+  /// outside objects (add_source), it is computed afresh each time.
+  struct Source {
+    const StateSource* source;
+    bool outside_objects;
+    mutable bool cached = false;
+    mutable StateDigest digest;
+  };
+  std::vector<Source> sources_;
+  std::vector<std::uint32_t> source_of_object_;  ///< by ObjectId: index into sources_ (UINT32_MAX: none)
+  bool stepped_ = false;  ///< a goroutine has taken a step: caching may start
+  void add_source(const StateSource& source, bool outside_objects);
+  void invalidate(ObjectId object);
   std::vector<FiberState> fibers_;
   StateDigest host_;
   StateDigest recovered_;
