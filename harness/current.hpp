@@ -4,6 +4,8 @@
 // also runs plainly (sequential tests, benchmarks).
 #pragma once
 
+#include <cstdint>
+
 namespace harness {
 
 class Execution;
@@ -12,6 +14,9 @@ namespace detail {
 // constinit: no dynamic initialisation, so other files read it directly,
 // without a call through a TLS wrapper (it is read at every point).
 extern thread_local constinit Execution* tl_current_execution;
+/// The generation (Execution::generation) of the run last started on this
+/// thread: ObjectRef::id()'s fast path compares against it.
+extern thread_local constinit std::uint64_t tl_current_generation;
 }  // namespace detail
 
 inline Execution* current_execution() { return detail::tl_current_execution; }

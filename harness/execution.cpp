@@ -39,6 +39,7 @@ void Execution::reset(const ExecutionSettings& settings) {
   current_ = nullptr;
   steps_ = 0;
   generation_ = next_generation();
+  detail::tl_current_generation = generation_;
   failed_ = false;
   draining_ = false;
   outcome_ = Outcome{};

@@ -141,7 +141,7 @@ void interruption_point() {
   execution->stop(Stop{StopKind::kInterrupted, std::string(kInterruptedExecution)});
 }
 
-ObjectId ObjectRef::id() {
+ObjectId ObjectRef::register_now() {
   Execution* execution = current_execution();
   if (execution == nullptr) return kNoObject;
   if (generation_ != execution->generation()) {

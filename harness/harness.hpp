@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "harness/access.hpp"
+#include "harness/current.hpp"
 #include "harness/ids.hpp"
 #include "harness/operation.hpp"
 #include "harness/outcome.hpp"
@@ -165,11 +166,19 @@ class ObjectRef {
  public:
   ObjectRef(std::string_view kind, std::string name, const StateSource* source = nullptr)
       : kind_(kind), name_(std::move(name)), source_(source) {}
-  /// kNoObject outside an execution.
-  ObjectId id();
+  /// kNoObject outside an execution. Inline: it is read at every step.
+  ObjectId id() {
+    if (generation_ == detail::tl_current_generation && detail::tl_current_execution != nullptr) [[likely]]
+      return id_;
+    return register_now();
+  }
+  /// The generation of the run it was last registered in (0: never).
+  std::uint64_t generation() const { return generation_; }
   const std::string& name() const { return name_; }
 
  private:
+  ObjectId register_now();
+
   std::string_view kind_;  ///< REQUIRES: a string literal
   std::string name_;
   const StateSource* source_ = nullptr;

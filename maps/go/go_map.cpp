@@ -37,7 +37,7 @@ void GoMap::remember_part(harness::ObjectId object, PartKind kind, bptr bucket) 
   if (object == harness::kNoObject) return;
   const std::size_t at = harness::index(object);
   if (parts_.size() <= at) parts_.resize(at + 1);
-  parts_[at] = PartOf{kind, bucket};
+  parts_[at] = PartOf{kind, bucket, ref_.generation()};
 }
 
 void GoMap::hash_header(harness::StateHasher& hasher) const {
@@ -54,7 +54,8 @@ void GoMap::hash_header(harness::StateHasher& hasher) const {
 }
 
 void GoMap::hash_object(harness::ObjectId object, harness::StateHasher& hasher) const {
-  const PartOf part = harness::index(object) < parts_.size() ? parts_[harness::index(object)] : PartOf{};
+  PartOf part = harness::index(object) < parts_.size() ? parts_[harness::index(object)] : PartOf{};
+  if (part.generation != ref_.generation()) part.kind = PartKind::kNone;
   hasher.add(static_cast<std::uint64_t>(part.kind));
   hasher.add(h_.hash0);
   switch (part.kind) {
@@ -81,7 +82,10 @@ Operation GoMap::part(std::string_view label, harness::ObjectId object, AccessKi
 }
 
 void GoMap::register_words() {
-  remember_part(ref_.id(), PartKind::kWhole);
+  const harness::ObjectId whole = ref_.id();
+  if (words_generation_ == ref_.generation()) return;  // done in this run
+  words_generation_ = ref_.generation();
+  remember_part(whole, PartKind::kWhole);
   remember_part(flags_ref_.id(), PartKind::kFlags);
   remember_part(count_ref_.id(), PartKind::kCount);
   remember_part(header_ref_.id(), PartKind::kHeader);

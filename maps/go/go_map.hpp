@@ -179,12 +179,15 @@ class GoMap final : public ConcurrentMap, private harness::StateSource {
   void hash_state(harness::StateHasher& hasher) const override;
   void hash_header(harness::StateHasher& hasher) const;
   /// What each object this map registered is, by ObjectId (filled as parts
-  /// are first named in an execution).
+  /// are first named in an execution; an entry of an earlier execution, whose
+  /// ids meant other parts, counts as unknown: the whole map is hashed).
   enum class PartKind : std::uint8_t { kNone, kWhole, kFlags, kCount, kHeader, kBucket };
   struct PartOf {
     PartKind kind = PartKind::kNone;
     goruntime::bptr bucket;
+    std::uint64_t generation = 0;  ///< the run it was registered in (ObjectRef::generation)
   };
+  std::uint64_t words_generation_ = 0;  ///< the run whose words register_words() has registered
   void remember_part(harness::ObjectId object, PartKind kind, goruntime::bptr bucket = {});
   std::vector<PartOf> parts_;
 
