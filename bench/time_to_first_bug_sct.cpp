@@ -5,7 +5,8 @@
 // Strategies: dfs with iterative preemption bounding (bounds 0, 1, 2, …,
 // each explored whole before the next; executions add up), delay bounding
 // iterated the same way, random walks and pct depth 3 (median of 5 seeds),
-// dfs + dpor (unbounded), and the CLI's default mix (dfs up to the budget,
+// dfs + dpor (unbounded), stateful dfs (unbounded, each state once:
+// harness/strategy/stateful.hpp), and the CLI's default mix (dfs up to the budget,
 // then pct depth 3 and random walks with the budget again, seed 1), and the
 // mix this branch proposes: delay bounds 0, 1 and 2 first (at most a tenth
 // of the budget), then the default mix.
@@ -27,6 +28,7 @@
 #include "harness/strategy/delay_bound.hpp"
 #include "harness/strategy/dfs.hpp"
 #include "harness/strategy/dpor.hpp"
+#include "harness/strategy/stateful.hpp"
 #include "harness/strategy/pct.hpp"
 #include "harness/strategy/random_walk.hpp"
 #include "tools/interleave/run_scenario.hpp"
@@ -51,7 +53,7 @@ enum class Run { kFound, kExhausted, kStopped, kCapped };
 /// Runs `strategy` until the bug (an outcome of `kind`), the end of its
 /// space, its own stop, or the cell's cap; adds what it spent to `cell`.
 Run run_until_bug(const harness::Program& program, harness::Strategy& strategy, harness::OutcomeKind kind, Cell& cell,
-                  Clock::time_point start) {
+                  Clock::time_point start, bool track_state = false) {
   harness::StackPool stacks;
   harness::Execution execution(stacks);
   for (;;) {
@@ -64,7 +66,9 @@ Run run_until_bug(const harness::Program& program, harness::Strategy& strategy, 
       cell.seconds = std::chrono::duration<double>(Clock::now() - start).count();
       return strategy.position().exhausted ? Run::kExhausted : Run::kStopped;
     }
-    const harness::Outcome& outcome = execution.run(program, strategy, harness::ExecutionSettings{10000, false});
+    harness::ExecutionSettings settings{10000, false};
+    settings.track_state = track_state;
+    const harness::Outcome& outcome = execution.run(program, strategy, settings);
     ++cell.executions;
     if (outcome.kind == kind) {
       cell.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -101,9 +105,10 @@ Cell iterative(const harness::Program& program, harness::OutcomeKind kind, char 
   }
 }
 
-Cell once(const harness::Program& program, harness::OutcomeKind kind, harness::Strategy& strategy) {
+Cell once(const harness::Program& program, harness::OutcomeKind kind, harness::Strategy& strategy,
+         bool track_state = false) {
   Cell cell;
-  run_until_bug(program, strategy, kind, cell, Clock::now());
+  run_until_bug(program, strategy, kind, cell, Clock::now(), track_state);
   return cell;
 }
 
@@ -196,7 +201,7 @@ int main(int argc, char** argv) {
               "of %d seeds\n\n",
               grouped(kMaxExecutions).c_str(), kMaxSeconds, kSeeds);
   std::printf("| program | dfs, iterative preemption bound | delay bound, iterative | random | pct d=3 | dfs+dpor | "
-              "default mix | delay 0-2, then default mix |\n|---|---|---|---|---|---|---|---|\n");
+              "stateful dfs | default mix | delay 0-2, then default mix |\n|---|---|---|---|---|---|---|---|---|\n");
   for (const sctbench::Port& port : sctbench::ports()) {
     if (!only.empty() && std::find(only.begin(), only.end(), port.name) == only.end()) continue;
     const harness::Program& program = port.buggy;
@@ -216,11 +221,19 @@ int main(int argc, char** argv) {
     });
     harness::DporStrategy dpor_strategy(harness::DporSettings{std::nullopt, kMaxExecutions});
     const Cell dpor = once(program, port.kind, dpor_strategy);
+    harness::DfsStrategy inner_dfs(harness::DfsSettings{std::nullopt, kMaxExecutions});
+    harness::StatefulStrategy stateful_strategy(inner_dfs);
+    std::string stateful_cell = "n/a (plain shared memory)";
+    if (port.state_in_objects) {
+      Cell stateful = once(program, port.kind, stateful_strategy, true);
+      if (stateful_strategy.unknown_states() > 0) stateful.note = "state unknown: " + stateful_strategy.untracked_reason();
+      stateful_cell = shown(stateful);
+    }
     const Cell mix = default_mix(program, port.kind);
     const Cell proposed = delay_first_mix(program, port.kind);
-    std::printf("| %s | %s | %s | %s | %s | %s | %s | %s |\n", port.name.c_str(), shown(pb).c_str(),
-                shown(db).c_str(), shown(random).c_str(), shown(pct).c_str(), shown(dpor).c_str(), shown(mix).c_str(),
-                shown(proposed).c_str());
+    std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", port.name.c_str(), shown(pb).c_str(),
+                shown(db).c_str(), shown(random).c_str(), shown(pct).c_str(), shown(dpor).c_str(),
+                stateful_cell.c_str(), shown(mix).c_str(), shown(proposed).c_str());
     std::fflush(stdout);
   }
   return 0;

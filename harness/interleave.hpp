@@ -32,6 +32,7 @@
 #include "harness/strategy/random_walk.hpp"
 #include "harness/strategy/replay.hpp"
 #include "harness/strategy/sharded.hpp"
+#include "harness/strategy/stateful.hpp"
 #include "harness/strategy/strategy.hpp"
 
 #include "harness/trace/trace.hpp"

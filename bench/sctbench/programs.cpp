@@ -500,23 +500,23 @@ Program wronglock(bool fixed) {
 std::vector<Port> ports() {
   const auto a = OutcomeKind::kAssertion;
   std::vector<Port> all;
-  all.push_back({"account", "the checker's formula is wrong, seen only if it runs last", a, account(false), account(true)});
+  all.push_back({"account", "the checker's formula is wrong, seen only if it runs last", a, account(false), account(true), false});
   all.push_back({"bluetooth_driver", "stoppingFlag checked outside the lock: a request on a stopped driver", a,
-                 bluetooth_driver(false), bluetooth_driver(true)});
+                 bluetooth_driver(false), bluetooth_driver(true), false});
   all.push_back({"circular_buffer", "the consumer checks against its poll counter, not its receive count", a,
-                 circular_buffer(false), circular_buffer(true)});
+                 circular_buffer(false), circular_buffer(true), false});
   all.push_back({"deadlock01", "two locks taken in opposite orders", OutcomeKind::kDeadlock, deadlock01(false),
-                 deadlock01(true)});
-  all.push_back({"lazy01", "asserts that one thread never runs after both others", a, lazy01(), std::nullopt});
+                 deadlock01(true), false});
+  all.push_back({"lazy01", "asserts that one thread never runs after both others", a, lazy01(), std::nullopt, false});
   all.push_back({"queue", "the consumer checks against its poll counter, not its dequeue count", a, queue(false),
-                 queue(true)});
+                 queue(true), false});
   for (int n : {3, 5, 10, 20})
     all.push_back({fmt::format("reorder_{}", n), "the checker reads a and b between a setter's two writes", a,
-                   reorder(n, false), reorder(n, true)});
-  all.push_back({"stack", "flag is never cleared: two pops in a row underflow", a, stack(false), stack(true)});
-  all.push_back({"token_ring", "nothing makes the token go 1, 2, 3", a, token_ring(false), token_ring(true)});
-  all.push_back({"twostage", "two critical sections where one was needed", a, twostage(false), twostage(true)});
-  all.push_back({"wronglock", "increments under two different locks", a, wronglock(false), wronglock(true)});
+                   reorder(n, false), reorder(n, true), true});
+  all.push_back({"stack", "flag is never cleared: two pops in a row underflow", a, stack(false), stack(true), false});
+  all.push_back({"token_ring", "nothing makes the token go 1, 2, 3", a, token_ring(false), token_ring(true), false});
+  all.push_back({"twostage", "two critical sections where one was needed", a, twostage(false), twostage(true), false});
+  all.push_back({"wronglock", "increments under two different locks", a, wronglock(false), wronglock(true), false});
   return all;
 }
 

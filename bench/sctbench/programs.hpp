@@ -30,6 +30,10 @@ struct Port {
   /// The program with the bug fixed, where a natural fix exists: no
   /// schedule fails.
   std::optional<harness::Program> correct;
+  /// All its shared state is in shims that report it (no plain int or
+  /// array shared between goroutines), so stateful search applies; the other
+  /// ports keep plain shared memory it cannot see (see docs/library.md).
+  bool state_in_objects = false;
 };
 
 /// account, bluetooth_driver, circular_buffer, deadlock01, lazy01, queue,
