@@ -24,7 +24,7 @@ using namespace harness;
 
 namespace {
 
-constexpr std::uint64_t kDfsCap = 60000;
+constexpr std::uint64_t kDfsCap = 8000;  // small spaces: the test also runs under the sanitizers
 
 struct Compared {
   bool exhausted_by_dfs = false;
@@ -122,13 +122,13 @@ TEST_CASE("stateful search reaches dfs's outcome classes on every scenario dfs e
     if (compare(scenario, file).exhausted_by_dfs) ++compared;
   }
   // Those dfs exhausts unbounded within the cap (the others need a bound).
-  CHECK(compared >= 10);
+  CHECK(compared >= 12);
 }
 
 TEST_CASE("stateful search reaches dfs's outcome classes on generated scenarios", "[stateful][scenarios]") {
   Rng rng(20261122);
   std::size_t compared = 0, differing = 0;
-  for (int i = 0; i < 80; ++i) {
+  for (int i = 0; i < 120; ++i) {
     const std::string text = generate(rng);
     const interleave::Scenario scenario = interleave::parse_scenario(text, fmt::format("generated-{}.toml", i));
     INFO(text);
@@ -138,5 +138,5 @@ TEST_CASE("stateful search reaches dfs's outcome classes on generated scenarios"
     if (!c.same) ++differing;
   }
   CHECK(differing == 0);
-  CHECK(compared >= 45);
+  CHECK(compared >= 60);
 }
