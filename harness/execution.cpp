@@ -1,5 +1,7 @@
 #include "harness/execution.hpp"
 
+#include "harness/fiber/abandoned.hpp"
+
 #include <bit>
 #include <cstdio>
 #include <cstdlib>
@@ -118,6 +120,7 @@ FiberId Execution::spawn(std::string name, std::function<void()> body) {
   fiber.name = std::move(name);
   fiber.body = std::move(body);
   fiber.finished = false;
+  fiber.abandoned = false;
   fiber.starting = true;
   fiber.spawner = current_;
   fiber.spawned_at = steps_;
@@ -175,6 +178,8 @@ void Execution::run_body(Fiber& fiber) {
   // the handlers only record; finish() switches afterwards.
   try {
     fiber.body();
+  } catch (const FiberAbandoned&) {
+    fiber.abandoned = true;  // teardown resumed it to unwind it: it ends here
   } catch (const boost::context::detail::forced_unwind&) {
     throw;  // the fiber is being destroyed: let Boost unwind it
   } catch (const Panic& panic) {
@@ -188,6 +193,13 @@ void Execution::run_body(Fiber& fiber) {
 }
 
 boost::context::fiber Execution::finish(Fiber& fiber) {
+  if (tearing_down_ && fiber.abandoned) {
+    // Unwound by teardown(), which resumed it: back there.
+    fiber.finished = true;
+    switching_from_ = &fiber.context;  // receives nothing: this context ends
+    current_ = nullptr;
+    return std::move(host_context_);
+  }
   if (tearing_down_) {
     // Only reachable if the body swallowed the forced_unwind that ends an
     // abandoned fiber: continuing would corrupt the run, so stop loudly.
@@ -449,6 +461,8 @@ void Execution::transfer(boost::context::fiber* save_into, Fiber* target) {
   // Resumed: whoever switched to us told us where our switcher's context goes.
   *switching_from_ = std::move(from);
   current_ = self;
+  // A fiber resumed by teardown() is only to be unwound.
+  if (tearing_down_ && self != nullptr) throw FiberAbandoned{};
 }
 
 ObjectId Execution::register_object(std::string_view kind, std::string name, const StateSource* source) {
@@ -485,19 +499,14 @@ std::string Execution::deadlock_report() const {
 }
 
 void Execution::teardown() {
-  // Destroying a suspended context unwinds its stack (forced_unwind), which
-  // runs the destructors of the abandoned fiber; points are no-ops meanwhile.
+  // Each suspended fiber is resumed once: its point throws FiberAbandoned
+  // (harness/fiber/abandoned.hpp), which runs the destructors of its frames
+  // up to run_body(); it then ends and switches back here. Points are no-ops
+  // meanwhile.
   tearing_down_ = true;
   for (std::uint32_t i = 0; i < fiber_count_; ++i) {
     Fiber& fiber = *fibers_[i];
-    if (fiber.context) {
-      current_ = &fiber;
-      // The fiber unwinds on its own stack, then Boost switches back here.
-      void* fake_stack = nullptr;
-      sanitizer::start_switch(&fake_stack, fiber.stack);
-      fiber.context = boost::context::fiber{};
-      sanitizer::finish_switch(fake_stack);
-    }
+    if (fiber.context) transfer(&host_context_, &fiber);
     fiber.body = nullptr;
   }
   current_ = nullptr;

@@ -11,6 +11,7 @@
 
 #include "harness/catch2/explore.hpp"
 #include "harness/harness.hpp"
+#include "harness/fiber/abandoned.hpp"
 #include "harness/panic.hpp"
 
 // The capture's vtable must be the one the test binary's Catch2 was built
@@ -77,6 +78,8 @@ class AssertionsAsOutcomes::Capture final : public Catch::IResultCapture {
     try {
       throw;
     } catch (const boost::context::detail::forced_unwind&) {
+      throw;
+    } catch (const FiberAbandoned&) {
       throw;
     } catch (const Panic&) {
       throw;

@@ -41,6 +41,9 @@ struct Fiber {
   Fiber* spawner = nullptr;  ///< null: the host (setup)
   std::uint64_t spawned_at = 0;  ///< steps taken when it was spawned
   JoinGate join_gate;
+  /// Teardown unwound it with FiberAbandoned (harness/fiber/abandoned.hpp),
+  /// caught where the engine started it: its end is not a finish.
+  bool abandoned = false;
 };
 
 }  // namespace harness
