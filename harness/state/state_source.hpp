@@ -5,7 +5,7 @@
 // contents, which each object reports through this interface, and (2) each
 // goroutine's local state, which the engine never sees. Instead of (2) the
 // engine keeps, per goroutine, a digest of everything it observed: at each of
-// its steps, the step's label and the contents of every object the step
+// its steps, the step's label and what the step may read of every object it
 // names, taken just before the step runs (harness/state/state_tracker.hpp).
 // Code is deterministic given what it reads, so two goroutines with equal
 // digests are in equal local states.
@@ -17,6 +17,7 @@
 // prunes nothing and says which object it was.
 #pragma once
 
+#include "harness/access.hpp"
 #include "harness/ids.hpp"
 #include "harness/state/state_digest.hpp"
 
@@ -25,12 +26,18 @@ namespace harness {
 class StateSource {
  public:
   virtual ~StateSource() = default;
-  /// Everything a step naming `object` (one this source registered: itself,
-  /// or a part of it) may read, with the part's own identity (not its id,
-  /// which depends on the order objects were first used).
-  virtual void hash_object(ObjectId object, StateHasher& hasher) const = 0;
   /// The whole state this source keeps, whatever step may read it.
   virtual void hash_state(StateHasher& hasher) const = 0;
+  /// Everything a step naming `object` (one this source registered: itself,
+  /// or a part of it) with `access` may read, with the part's own identity
+  /// (not its id, which depends on the order objects were first used).
+  /// By default: nothing for a step that only overwrites the object
+  /// (kWrite: what it writes comes from what the goroutine read before),
+  /// everything otherwise. A source whose kWrite steps also read overrides it.
+  virtual void hash_observed(ObjectId object, AccessKind access, StateHasher& hasher) const {
+    (void)object;
+    if (access != AccessKind::kWrite) hash_state(hasher);
+  }
 };
 
 }  // namespace harness

@@ -66,14 +66,14 @@ void StateTracker::spawned(std::uint32_t child, std::uint32_t spawner) {
 
 void StateTracker::finished(std::uint32_t fiber) { fibers_[fiber].finished = true; }
 
-void StateTracker::hash_object(ObjectId object, StateHasher& hasher) {
+void StateTracker::hash_object(ObjectId object, AccessKind access, StateHasher& hasher) {
   if (object == kNoObject) return;
   const StateSource* source = index(object) < by_object_.size() ? by_object_[index(object)] : nullptr;
   if (source == nullptr) {
     untracked(fmt::format("object {}", index(object)));
     return;
   }
-  source->hash_object(object, hasher);
+  source->hash_observed(object, access, hasher);
 }
 
 void StateTracker::stepped(std::uint32_t fiber, const Operation& operation) {
@@ -85,11 +85,11 @@ void StateTracker::stepped(std::uint32_t fiber, const Operation& operation) {
   StateHasher hasher(fibers_[fiber].chain);
   hasher.add_text(operation.label);
   hasher.add(static_cast<std::uint64_t>(operation.access));
-  hash_object(operation.object, hasher);
+  hash_object(operation.object, operation.access, hasher);
   for (const Touch& touch : operation.also) {
     if (touch.object == kNoObject) break;
     hasher.add(static_cast<std::uint64_t>(touch.access));
-    hash_object(touch.object, hasher);
+    hash_object(touch.object, touch.access, hasher);
   }
   fibers_[fiber].chain = hasher.digest();
 }

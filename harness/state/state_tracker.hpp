@@ -60,7 +60,7 @@ class StateTracker {
 
  private:
   StateDigest& chain(std::uint32_t who) { return who == kHost ? host_ : fibers_[who].chain; }
-  void hash_object(ObjectId object, StateHasher& hasher);
+  void hash_object(ObjectId object, AccessKind access, StateHasher& hasher);
 
   struct FiberState {
     StateDigest chain;

@@ -82,7 +82,6 @@ class Atomic final : private StateSource {
   }
   static void describe(const char* verb, const T& value) { detail::note_value(verb, value); }
 
-  void hash_object(ObjectId, StateHasher& hasher) const override { hash_state(hasher); }
   void hash_state(StateHasher& hasher) const override {
     if constexpr (StateHashable<T>) hash_value(hasher, value_);
   }

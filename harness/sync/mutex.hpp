@@ -27,7 +27,6 @@ class Mutex final : private Blocker, private StateSource {
  private:
   bool enabled(FiberId) const override { return !locked_; }
   std::string describe_wait(FiberId) const override;
-  void hash_object(ObjectId, StateHasher& hasher) const override { hash_state(hasher); }
   void hash_state(StateHasher& hasher) const override {
     hasher.add(locked_ ? 1 : 0);
     hasher.add(holder_ ? index(*holder_) + 1 : 0);  // deadlock reports name the holder

@@ -36,7 +36,6 @@ class RWMutex final : private StateSource {
     std::string describe_wait(FiberId) const override;
   };
 
-  void hash_object(ObjectId, StateHasher& hasher) const override { hash_state(hasher); }
   void hash_state(StateHasher& hasher) const override {
     hasher.add(writer_ ? index(*writer_) + 1 : 0);
     hasher.add(writer_inside_ ? 1 : 0);

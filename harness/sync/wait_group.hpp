@@ -24,7 +24,6 @@ class WaitGroup final : private Blocker, private StateSource {
   bool enabled(FiberId) const override { return counter_ == 0; }
   std::string describe_wait(FiberId) const override;
   void apply(int delta);
-  void hash_object(ObjectId, StateHasher& hasher) const override { hash_state(hasher); }
   void hash_state(StateHasher& hasher) const override { hasher.add(static_cast<std::uint64_t>(counter_)); }
 
   ObjectRef ref_;

@@ -52,7 +52,6 @@ class CowMap final : public ConcurrentMap, private harness::StateSource {
   // snapshots it indexes are state of the map's, reported whole (they never
   // change once published, so an index read earlier means the same snapshot
   // in any two runs whose snapshots are the same now).
-  void hash_object(harness::ObjectId, harness::StateHasher& hasher) const override { hash_state(hasher); }
   void hash_state(harness::StateHasher& hasher) const override;
 
   bool cas_retry_;

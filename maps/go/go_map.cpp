@@ -53,11 +53,20 @@ void GoMap::hash_header(harness::StateHasher& hasher) const {
   hasher.add(fastrand_.state());
 }
 
-void GoMap::hash_object(harness::ObjectId object, harness::StateHasher& hasher) const {
+void GoMap::hash_observed(harness::ObjectId object, harness::AccessKind access, harness::StateHasher& hasher) const {
   PartOf part = harness::index(object) < parts_.size() ? parts_[harness::index(object)] : PartOf{};
   if (part.generation != ref_.generation()) part.kind = PartKind::kNone;
   hasher.add(static_cast<std::uint64_t>(part.kind));
   hasher.add(h_.hash0);
+  const bool stores_only = access == harness::AccessKind::kWrite && part.kind != PartKind::kWhole &&
+                           part.kind != PartKind::kNone;
+  if (stores_only) {
+    if (part.kind == PartKind::kBucket) {
+      hasher.add(part.bucket.block);
+      hasher.add(part.bucket.index);
+    }
+    return;
+  }
   switch (part.kind) {
     case PartKind::kFlags: hasher.add(h_.flags); return;
     case PartKind::kCount: hasher.add(static_cast<std::uint64_t>(h_.count)); return;

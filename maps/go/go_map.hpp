@@ -175,7 +175,10 @@ class GoMap final : public ConcurrentMap, private harness::StateSource {
   // ---- harness::StateSource: the map's memory, for stateful search ----
   // A part's observation is its words plus hash0, which steps on every part
   // may read (hash0 has no part of its own; see the header comment).
-  void hash_object(harness::ObjectId object, harness::StateHasher& hasher) const override;
+  /// A part's kWrite steps only store (the flags, a slot, an elem, an
+  /// overflow link): they read nothing of it. A whole-map kWrite step
+  /// (mapdelete.remove, mapclear.zero) also reads: everything.
+  void hash_observed(harness::ObjectId object, harness::AccessKind access, harness::StateHasher& hasher) const override;
   void hash_state(harness::StateHasher& hasher) const override;
   void hash_header(harness::StateHasher& hasher) const;
   /// What each object this map registered is, by ObjectId (filled as parts

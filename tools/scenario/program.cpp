@@ -35,7 +35,6 @@ struct World final : harness::StateSource {
     Shared(std::string name, std::int64_t initial) : ref("var", std::move(name), this), value(initial) {}
     Shared(const Shared&) = delete;
     Shared& operator=(const Shared&) = delete;
-    void hash_object(harness::ObjectId, harness::StateHasher& hasher) const override { hash_state(hasher); }
     void hash_state(harness::StateHasher& hasher) const override { hasher.add(static_cast<std::uint64_t>(value)); }
     harness::ObjectRef ref;
     std::int64_t value;
@@ -50,7 +49,6 @@ struct World final : harness::StateSource {
   std::uint64_t max_work = 0;
   std::weak_ptr<World> self;  ///< what a goroutine started by `go` holds
 
-  void hash_object(harness::ObjectId, harness::StateHasher& hasher) const override { hash_state(hasher); }
   void hash_state(harness::StateHasher& hasher) const override {
     hasher.add(work);
     for (std::int32_t counter : waitgroup_counters) hasher.add(static_cast<std::uint32_t>(counter));
