@@ -280,16 +280,7 @@ Fiber* Execution::pick(Fiber* yielding) {
     choice.current.reset();
     if (yielding_can_continue) choice.current = yielding->id;
     choice.pending = pending_.data();
-    choice.state = nullptr;
-    choice.state_unknown = {};
-    if (settings_.track_state) {
-      if (state_.complete()) {
-        state_now_ = state_.digest();
-        choice.state = &state_now_;
-      } else {
-        choice.state_unknown = state_.untracked_reason();
-      }
-    }
+    show_state(choice.state, choice.state_unknown);
     const Answer<FiberId> answer = scheduler_.choose_fiber(choice);
     if (!answer.chosen()) {
       apply_stop(answer.stop());
@@ -306,6 +297,18 @@ Fiber* Execution::pick(Fiber* yielding) {
   }
   ++steps_;
   return &next;
+}
+
+void Execution::show_state(const StateDigest*& state, std::string_view& unknown) {
+  state = nullptr;
+  unknown = {};
+  if (!settings_.track_state) return;
+  if (!state_.complete()) {
+    unknown = state_.untracked_reason();
+    return;
+  }
+  state_now_ = state_.digest();
+  state = &state_now_;
 }
 
 bool Execution::start_draining() {
@@ -374,14 +377,7 @@ std::string Execution::race_message() const {
 std::uint64_t Execution::choose(std::uint64_t options, std::string_view label) {
   if (options <= 1 || failed_ || tearing_down_) return 0;
   DataChoice choice{steps_, options, label, nullptr, {}};
-  if (settings_.track_state) {
-    if (state_.complete()) {
-      state_now_ = state_.digest();
-      choice.state = &state_now_;
-    } else {
-      choice.state_unknown = state_.untracked_reason();
-    }
-  }
+  show_state(choice.state, choice.state_unknown);
   const Answer<std::uint64_t> answer = scheduler_.choose_value(choice);
   if (!answer.chosen()) {
     apply_stop(answer.stop());

@@ -188,6 +188,9 @@ class Execution {
   std::uint64_t drain_left_ = 0;
   /// The stop just applied ends the run without a verdict: drain it.
   bool start_draining();
+  /// A choice's view of the program's state (ExecutionSettings::track_state):
+  /// its digest, or why it is not known; null and empty when not tracking.
+  void show_state(const StateDigest*& state, std::string_view& unknown);
   Outcome outcome_;
   std::optional<std::string> first_recovered_;  ///< the first panic a goroutine recovered
   std::vector<Event> events_;

@@ -1,5 +1,6 @@
 #include "tests/support/explore_helpers.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <unistd.h>
@@ -42,6 +43,14 @@ Report explore_stateful(const Program& program, std::uint64_t* states, std::stri
   if (states != nullptr) *states = stateful.states();
   if (unknown != nullptr) *unknown = stateful.unknown_states() > 0 ? stateful.untracked_reason() : std::string();
   return report;
+}
+
+std::vector<std::string> scenario_files(const std::string& folder) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(folder))
+    if (entry.path().extension() == ".toml") files.push_back(entry.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 std::set<Outcome> outcome_set(const Report& report) {

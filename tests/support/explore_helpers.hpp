@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "harness/explore.hpp"
 
@@ -31,6 +32,9 @@ DfsAndDpor explore_dfs_and_dpor(const Program& program, std::optional<std::uint3
 /// of distinct states it met, `unknown` what kept states unknown ("" if none).
 Report explore_stateful(const Program& program, std::uint64_t* states = nullptr, std::string* unknown = nullptr,
                         std::uint64_t max_steps = ExploreSettings{}.max_steps);
+
+/// The `.toml` files of a folder, sorted.
+std::vector<std::string> scenario_files(const std::string& folder);
 
 /// The outcome classes a report reached.
 std::set<Outcome> outcome_set(const Report& report);

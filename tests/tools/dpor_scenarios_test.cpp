@@ -19,13 +19,7 @@
 using namespace harness;
 
 namespace {
-std::vector<std::string> scenario_files() {
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(INTERLEAVE_SCENARIO_DIR))
-    if (entry.path().extension() == ".toml") files.push_back(entry.path().string());
-  std::sort(files.begin(), files.end());
-  return files;
-}
+std::vector<std::string> scenario_files() { return testing::scenario_files(INTERLEAVE_SCENARIO_DIR); }
 
 /// Explores `program` with dfs and with dpor under `bound` (none: unbounded)
 /// and checks that both exhaust it with the same outcome classes, dpor in no

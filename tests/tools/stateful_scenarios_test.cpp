@@ -50,13 +50,7 @@ Compared compare(const interleave::Scenario& scenario, const std::string& label)
   return {true, same};
 }
 
-std::vector<std::string> scenario_files() {
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(INTERLEAVE_SCENARIO_DIR))
-    if (entry.path().extension() == ".toml") files.push_back(entry.path().string());
-  std::sort(files.begin(), files.end());
-  return files;
-}
+std::vector<std::string> scenario_files() { return testing::scenario_files(INTERLEAVE_SCENARIO_DIR); }
 
 /// A small random scenario: 2 or 3 goroutines of 1-3 operations.
 std::string generate(Rng& rng) {
