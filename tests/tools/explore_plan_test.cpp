@@ -73,3 +73,40 @@ TEST_CASE("dpor from the scenario cannot be sharded or threaded: refused, not si
   CHECK_THAT(refusal(threaded, reduced), Contains("explores on one thread"));
   CHECK(plan_of({}, reduced).describe_first() == "dfs + dpor");
 }
+
+TEST_CASE("stateful search from the scenario is a default; from the command line a request", "[plan]") {
+  ExploreDefaults scenario;
+  scenario.stateful = true;
+  const ExplorePlan from_file = plan_of({}, scenario);
+  CHECK(from_file.stateful);
+  CHECK(from_file.describe_first() == "dfs + stateful");
+  // A command-line --dpor or --preemption-bound asks for another dfs: it wins.
+  ExploreOverrides dpor;
+  dpor.dpor = true;
+  CHECK_FALSE(plan_of(dpor, scenario).stateful);
+  CHECK(plan_of(dpor, scenario).dpor);
+  ExploreOverrides bounded;
+  bounded.preemption_bound = 1;
+  CHECK_FALSE(plan_of(bounded, scenario).stateful);
+  // -j and --shard cannot serve it: refused, naming the scenario.
+  ExploreOverrides threads;
+  threads.threads = 2;
+  CHECK_THAT(refusal(threads, scenario), Contains("the scenario's [explore] asks for stateful search"));
+  ExploreOverrides shard;
+  shard.shard = harness::Shard{0, 2, 0, 1};
+  CHECK_THAT(refusal(shard, scenario), Contains("cannot be sharded"));
+  // On the command line, it drops the scenario's own bound and dpor (defaults).
+  ExploreDefaults bounded_scenario;
+  bounded_scenario.preemption_bound = 2;
+  bounded_scenario.dpor = true;
+  ExploreOverrides cli;
+  cli.stateful = true;
+  const ExplorePlan asked = plan_of(cli, bounded_scenario);
+  CHECK(asked.stateful);
+  CHECK_FALSE(asked.preemption_bound);
+  CHECK(refusal(cli, bounded_scenario).empty());
+  // With another strategy on the command line, the scenario's stateful is unused.
+  ExploreOverrides random;
+  random.strategy = "random";
+  CHECK_FALSE(plan_of(random, scenario).stateful);
+}

@@ -88,6 +88,20 @@ TEST_CASE("scenario mistakes name the line, the column and what was expected", "
   CHECK_THAT(error_for(replaced(kValid, "[expect]\nevery = \"ok\"\n", "")), Contains("a scenario needs 'expect'"));
 }
 
+TEST_CASE("[explore] stateful = true refuses what stateful search cannot do, where it is written", "[scenario][errors]") {
+  const std::string base = std::string(kValid) + "[explore]\n";
+  CHECK(error_for(base + "stateful = true\n") == "no error");
+  CHECK(error_for(base + "strategy = \"dfs\"\nstateful = true\n") == "no error");
+  CHECK_THAT(error_for(base + "dpor = true\nstateful = true\n"),
+             Contains(":11:12: 'stateful' and 'dpor' cannot both be true"));
+  CHECK_THAT(error_for(base + "preemption_bound = 2\nstateful = true\n"),
+             Contains(":10:20: 'preemption_bound' with 'stateful = true'"));
+  CHECK_THAT(error_for(base + "races = true\nstateful = true\n"), Contains(":10:9: 'races = true' with 'stateful = true'"));
+  CHECK_THAT(error_for(base + "strategy = \"pct\"\nstateful = true\n"),
+             Contains(":10:12: 'stateful = true' needs strategy \"dfs\""));
+  CHECK_THAT(error_for(base + "stateful = 1\n"), Contains(":10:12:"));
+}
+
 TEST_CASE("arithmetic on variables wraps around as Go's int64 does", "[scenario][arithmetic]") {
   // i = 2^63 - 2: i*2 and i+i+4 wrap past 2^63, -i-3 past -2^63. Signed
   // overflow in C++ would be undefined; the interpreter computes on unsigned

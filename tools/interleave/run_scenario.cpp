@@ -256,8 +256,8 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
     // is then explored by a portfolio of pct (depth 3 unless --depth) and
     // random walks, with the budget again.
     if (plan.stateful && settings.detect_races)
-      throw BadPlan("--stateful cannot be combined with race detection (the scenario asks for races): the "
-                    "detector's clocks are state it does not see");
+      throw BadPlan("stateful search cannot be combined with race detection (the scenario asks for races with a "
+                    "race pattern in reach or never): the detector's clocks are state it does not see");
     if (plan.stateful) {
       harness::StackPool stacks;
       harness::DfsStrategy dfs(harness::DfsSettings{std::nullopt, budget});

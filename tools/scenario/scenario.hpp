@@ -163,6 +163,7 @@ struct ExploreDefaults {
   std::optional<std::string> strategy;  ///< dfs | random | pct
   std::optional<std::uint32_t> preemption_bound;
   std::optional<bool> dpor;  ///< dfs with partial-order reduction
+  std::optional<bool> stateful;  ///< dfs that explores each state once (--stateful)
   std::optional<std::uint64_t> executions;
   std::optional<std::uint64_t> seed;
   std::optional<std::uint32_t> depth;

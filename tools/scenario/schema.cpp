@@ -267,10 +267,24 @@ void read_expect(const SchemaReader& r, const toml::table& t, Expectation& expec
 }
 
 void read_explore(const SchemaReader& r, const toml::table& t, ExploreDefaults& explore) {
-  r.only_keys(t, {"strategy", "preemption_bound", "dpor", "executions", "seed", "depth", "max_steps", "races"},
+  r.only_keys(t, {"strategy", "preemption_bound", "dpor", "stateful", "executions", "seed", "depth", "max_steps", "races"},
               "[explore]");
   if (const auto* n = r.optional(t, "races")) explore.races = r.boolean(*n, "'races'");
   if (const auto* n = r.optional(t, "dpor")) explore.dpor = r.boolean(*n, "'dpor'");
+  if (const auto* n = r.optional(t, "stateful")) {
+    explore.stateful = r.boolean(*n, "'stateful'");
+    // Stateful search is unbounded dfs without dpor or race detection:
+    // asking for both in one table is a contradiction, said where it is.
+    if (*explore.stateful) {
+      if (explore.dpor.value_or(false)) r.fail(*n, "'stateful' and 'dpor' cannot both be true (stateful search is plain dfs)");
+      if (const auto* b = r.optional(t, "preemption_bound"))
+        r.fail(*b, "'preemption_bound' with 'stateful = true': stateful search explores without a preemption bound");
+      if (const auto* races = r.optional(t, "races"); races != nullptr && races->value_or(false))
+        r.fail(*races, "'races = true' with 'stateful = true': the race detector's clocks are state stateful search does not see");
+      if (const auto* s = r.optional(t, "strategy"); s != nullptr && s->value_or(std::string()) != "dfs")
+        r.fail(*s, "'stateful = true' needs strategy \"dfs\" (stateful search is a dfs)");
+    }
+  }
   if (const auto* n = r.optional(t, "strategy")) {
     const std::string s = r.string(*n, "'strategy'");
     if (s != "dfs" && s != "random" && s != "pct")
