@@ -201,10 +201,11 @@ boost::context::fiber Execution::finish(Fiber& fiber) {
     return std::move(host_context_);
   }
   if (tearing_down_) {
-    // Only reachable if the body swallowed the forced_unwind that ends an
-    // abandoned fiber: continuing would corrupt the run, so stop loudly.
-    std::fputs("interleave: goroutine code caught boost::context::detail::forced_unwind (with catch (...)) and "
-               "did not rethrow it; a catch (...) in code under test must rethrow\n",
+    // Only reachable if the body swallowed the FiberAbandoned (or Boost's
+    // forced_unwind) that ends an abandoned fiber: continuing would corrupt
+    // the run, so stop loudly.
+    std::fputs("interleave: goroutine code caught harness::FiberAbandoned (with catch (...)) and did not rethrow "
+               "it; a catch (...) in code under test must rethrow\n",
                stderr);
     std::abort();
   }
@@ -299,10 +300,7 @@ Fiber* Execution::pick(Fiber* yielding) {
   return &next;
 }
 
-void Execution::show_state(const StateDigest*& state, std::string_view& unknown) {
-  state = nullptr;
-  unknown = {};
-  if (!settings_.track_state) return;
+void Execution::show_tracked_state(const StateDigest*& state, std::string_view& unknown) {
   if (!state_.complete()) {
     unknown = state_.untracked_reason();
     return;

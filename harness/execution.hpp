@@ -186,11 +186,18 @@ class Execution {
   static constexpr std::uint64_t kDrainSteps = 256;
   bool draining_ = false;
   std::uint64_t drain_left_ = 0;
-  /// The stop just applied ends the run without a verdict: drain it.
+  /// The run has its verdict (see above): drain it if it may be; whether
+  /// it is draining.
   bool start_draining();
   /// A choice's view of the program's state (ExecutionSettings::track_state):
-  /// its digest, or why it is not known; null and empty when not tracking.
-  void show_state(const StateDigest*& state, std::string_view& unknown);
+  /// its digest, or why it is not known; null and empty when not tracking
+  /// (inline: it is on every choice's path).
+  void show_state(const StateDigest*& state, std::string_view& unknown) {
+    state = nullptr;
+    unknown = {};
+    if (settings_.track_state) show_tracked_state(state, unknown);
+  }
+  void show_tracked_state(const StateDigest*& state, std::string_view& unknown);
   Outcome outcome_;
   std::optional<std::string> first_recovered_;  ///< the first panic a goroutine recovered
   std::vector<Event> events_;

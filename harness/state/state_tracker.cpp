@@ -7,7 +7,6 @@
 namespace harness {
 
 void StateTracker::reset() {
-  by_object_.clear();
   sources_.clear();
   source_of_object_.clear();
   stepped_ = false;
@@ -21,33 +20,30 @@ void StateTracker::reset() {
 
 void StateTracker::registered(ObjectId object, const StateSource* source, std::string_view kind,
                               std::string_view name) {
-  if (by_object_.size() <= index(object)) by_object_.resize(index(object) + 1, nullptr);
-  by_object_[index(object)] = source;
+  if (source_of_object_.size() <= index(object)) source_of_object_.resize(index(object) + 1, kNoSource);
   if (source == nullptr) {
+    source_of_object_[index(object)] = kNoSource;
     untracked(fmt::format("{} '{}'", kind, name));
     return;
   }
-  add_source(*source, false);
-  if (source_of_object_.size() <= index(object)) source_of_object_.resize(index(object) + 1, UINT32_MAX);
-  for (std::uint32_t i = 0; i < sources_.size(); ++i)
-    if (sources_[i].source == source) source_of_object_[index(object)] = i;
+  source_of_object_[index(object)] = add_source(*source, false);
 }
 
 void StateTracker::add_source(const StateSource& source) { add_source(source, true); }
 
-void StateTracker::add_source(const StateSource& source, bool outside_objects) {
-  for (Source& known : sources_) {
-    if (known.source != &source) continue;
-    known.outside_objects = known.outside_objects || outside_objects;
-    return;
+std::uint32_t StateTracker::add_source(const StateSource& source, bool outside_objects) {
+  for (std::uint32_t i = 0; i < sources_.size(); ++i) {
+    if (sources_[i].source != &source) continue;
+    sources_[i].outside_objects = sources_[i].outside_objects || outside_objects;
+    return i;
   }
   sources_.push_back(Source{&source, outside_objects, false, StateDigest{}});
+  return static_cast<std::uint32_t>(sources_.size() - 1);
 }
 
 void StateTracker::invalidate(ObjectId object) {
-  if (object == kNoObject || index(object) >= source_of_object_.size()) return;
-  const std::uint32_t at = source_of_object_[index(object)];
-  if (at != UINT32_MAX) sources_[at].cached = false;
+  if (object == kNoObject) return;
+  if (const std::uint32_t at = source_of(object); at != kNoSource) sources_[at].cached = false;
 }
 
 void StateTracker::untracked(std::string what) {
@@ -68,12 +64,12 @@ void StateTracker::finished(std::uint32_t fiber) { fibers_[fiber].finished = tru
 
 void StateTracker::hash_object(ObjectId object, AccessKind access, StateHasher& hasher) {
   if (object == kNoObject) return;
-  const StateSource* source = index(object) < by_object_.size() ? by_object_[index(object)] : nullptr;
-  if (source == nullptr) {
+  const std::uint32_t at = source_of(object);
+  if (at == kNoSource) {
     untracked(fmt::format("object {}", index(object)));
     return;
   }
-  source->hash_observed(object, access, hasher);
+  sources_[at].source->hash_observed(object, access, hasher);
 }
 
 void StateTracker::stepped(std::uint32_t fiber, const Operation& operation) {

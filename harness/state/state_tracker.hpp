@@ -9,8 +9,8 @@
 // finished, the host's (setup's data choices and spawns), the first panic
 // recovered (it changes an ok outcome's message). A goroutine's digest starts
 // from its spawner's at the spawn and takes in, at each of its steps, the
-// step's label and access and the contents of the objects it names, and each
-// data choice's value.
+// step's label and access and what the step may read of the objects it names
+// (StateSource::hash_observed), and each data choice's value.
 //
 // REQUIRES: a source outlives the execution it registered in.
 #pragma once
@@ -66,7 +66,6 @@ class StateTracker {
     StateDigest chain;
     bool finished = false;
   };
-  std::vector<const StateSource*> by_object_;  ///< by ObjectId; null: none
   /// Each source once, in order of first registration, with its digest as
   /// last computed. An object source's digest is kept until a step names
   /// one of its objects with an access that may write (the contract of
@@ -80,9 +79,15 @@ class StateTracker {
     mutable StateDigest digest;
   };
   std::vector<Source> sources_;
-  std::vector<std::uint32_t> source_of_object_;  ///< by ObjectId: index into sources_ (UINT32_MAX: none)
+  static constexpr std::uint32_t kNoSource = UINT32_MAX;
+  std::vector<std::uint32_t> source_of_object_;  ///< by ObjectId: index into sources_ (kNoSource: none)
   bool stepped_ = false;  ///< a goroutine has taken a step: caching may start
-  void add_source(const StateSource& source, bool outside_objects);
+  /// Its index in sources_ (added if new).
+  std::uint32_t add_source(const StateSource& source, bool outside_objects);
+  /// The source of `object`, or kNoSource.
+  std::uint32_t source_of(ObjectId object) const {
+    return index(object) < source_of_object_.size() ? source_of_object_[index(object)] : kNoSource;
+  }
   void invalidate(ObjectId object);
   std::vector<FiberState> fibers_;
   StateDigest host_;

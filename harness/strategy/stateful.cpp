@@ -15,20 +15,15 @@ std::optional<Stop> StatefulStrategy::arrive(const StateDigest* state, std::stri
     if (unknown_++ == 0) untracked_reason_ = unknown.empty() ? "the engine keeps no state digest (track_state off)" : std::string(unknown);
     return std::nullopt;
   }
+  // Still on the last run's path, this is the state that run met here; a
+  // state already on this run's own path is a cycle: go round as dfs would,
+  // into the step bound. Otherwise a state seen before with no more steps
+  // taken is explored already.
   const bool on_last_path = replaying_ && answers_.size() < last_answers_.size();
   if (!on_last_path && !on_path_.contains(*state)) {
     auto [at, inserted] = visited_.try_emplace(*state, steps);
-    if (!inserted) {
-      if (at->second <= steps) {
-        ++revisits_;
-        return Stop{StopKind::kRedundant, "state explored before"};
-      }
-      at->second = steps;  // reached sooner now: explore it again, with more steps left
-    }
-  } else if (!on_last_path) {
-    // A cycle within this run: go round as dfs would, into the step bound.
-  } else {
-    visited_.try_emplace(*state, steps);  // the same state the last run met here
+    if (!inserted && at->second <= steps) return Stop{StopKind::kRedundant, "state explored before"};
+    at->second = steps;  // new, or reached sooner now: explore it, with more steps left
   }
   on_path_.insert(*state);
   return std::nullopt;

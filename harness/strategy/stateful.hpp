@@ -55,8 +55,6 @@ class StatefulStrategy final : public ForwardingStrategy {
 
   /// Distinct states met at choices so far.
   std::uint64_t states() const { return visited_.size(); }
-  /// Runs ended because they reached a state seen before.
-  std::uint64_t revisits() const { return revisits_; }
   /// Choices at which the program's state was not known (nothing pruned there).
   std::uint64_t unknown_states() const { return unknown_; }
   /// What kept the first such state unknown ("mutex 'mu'"), or "".
@@ -78,7 +76,6 @@ class StatefulStrategy final : public ForwardingStrategy {
   /// The states of this run's path.
   std::unordered_set<StateDigest, StateDigestHash> on_path_;
   bool replaying_ = false;  ///< this run has followed the last one's choices so far
-  std::uint64_t revisits_ = 0;
   std::uint64_t unknown_ = 0;
   std::string untracked_reason_;
 };

@@ -42,7 +42,7 @@ void hash_bmap(const bmap& bucket, harness::StateHasher& hasher) {
 void Heap::hash_bucket(bptr b, harness::StateHasher& hasher) const {
   hasher.add(b.block);
   hasher.add(b.index);
-  if (b.block == 0 || b.block > blocks_.size() || b.index >= blocks_[b.block - 1].size) {
+  if (b.index >= allocation_size(b)) {  // nil, or outside every allocation
     hasher.add(0xbad);
     return;
   }

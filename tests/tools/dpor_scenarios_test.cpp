@@ -8,7 +8,6 @@
 // exhausted the bounded space).
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <set>
 
 #include "harness/explore.hpp"

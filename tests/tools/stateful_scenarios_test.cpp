@@ -6,7 +6,6 @@
 // locals carried between operations.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>

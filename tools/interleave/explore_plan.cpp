@@ -63,36 +63,29 @@ std::variant<ExplorePlan, std::string> resolve_plan(const ExploreOverrides& o, c
     plan.dpor = o.dpor || d.dpor.value_or(false);
   }
 
-  // The scenario's stateful = true is a default: a command-line --dpor or
-  // --preemption-bound (a request for another dfs) takes its place.
-  const bool stateful_by_scenario = dfs_family && !o.stateful && d.stateful.value_or(false) && !o.dpor &&
-                                    !o.preemption_bound;
-  if (stateful_by_scenario) {
-    plan.preemption_bound.reset();
-    plan.dpor = false;
-    if (plan.shard.count > 1)
-      return "the scenario's [explore] asks for stateful search, whose visited states span the whole tree: it "
-             "cannot be sharded (run it without --shard)";
-    if (plan.threads > 1)
-      return "the scenario's [explore] asks for stateful search, which explores on one thread: -j has no effect with "
-             "it (run it without -j)";
-    if (o.races)
-      return "the scenario's [explore] asks for stateful search, which cannot be combined with --races (the "
-             "detector's clocks are state it does not see)";
-    plan.stateful = true;
-  }
-  if (dfs_family && o.stateful) {
-    // A state's future depends on nothing but the state only for plain,
-    // unbounded dfs on one engine with one visited set.
+  // Stateful search, asked for on the command line or as the scenario's
+  // default (which a command-line --dpor or --preemption-bound, a request
+  // for another dfs, replaces). A state's future depends on nothing but the
+  // state only for plain, unbounded dfs on one engine with one visited set;
+  // the scenario's own bound and dpor are defaults for plain dfs, unused.
+  const bool by_scenario = !o.stateful && d.stateful.value_or(false) && !o.dpor && !o.preemption_bound;
+  if (dfs_family && (o.stateful || by_scenario)) {
     if (o.dpor) return "--stateful cannot be combined with dpor (sleep sets and a visited set prune unsoundly together)";
-    plan.dpor = false;  // the scenario's dpor is a default for plain dfs
     if (o.preemption_bound) return "--stateful explores without a preemption bound (drop --preemption-bound)";
-    // The scenario's bound is a default for plain dfs: stateful search,
-    // asked for here, explores the whole space (its line shows no bound).
+    plan.dpor = false;
     plan.preemption_bound.reset();
-    if (plan.shard.count > 1) return "--stateful cannot be sharded: its visited states span the whole tree (drop --shard)";
-    if (plan.threads > 1) return "--stateful explores on one thread: -j has no effect with it";
-    if (o.races) return "--stateful cannot be combined with --races (the detector's clocks are state it does not see)";
+    if (plan.shard.count > 1)
+      return by_scenario ? "the scenario's [explore] asks for stateful search, whose visited states span the whole "
+                           "tree: it cannot be sharded (run it without --shard)"
+                         : "--stateful cannot be sharded: its visited states span the whole tree (drop --shard)";
+    if (plan.threads > 1)
+      return by_scenario ? "the scenario's [explore] asks for stateful search, which explores on one thread: -j has "
+                           "no effect with it (run it without -j)"
+                         : "--stateful explores on one thread: -j has no effect with it";
+    if (o.races)
+      return by_scenario ? "the scenario's [explore] asks for stateful search, which cannot be combined with --races "
+                           "(the detector's clocks are state it does not see)"
+                         : "--stateful cannot be combined with --races (the detector's clocks are state it does not see)";
     plan.stateful = true;
   }
   // Partial-order reduction shares its backtrack sets across the whole

@@ -266,8 +266,8 @@ ScenarioRun run_scenario(const Scenario& scenario, const ExploreOverrides& overr
       run.report = harness::explore(program, stateful, stacks, settings);
       run.states = stateful.states();
       if (stateful.unknown_states() > 0)
-        run.stateful_off = fmt::format("nothing pruned at {} choices: the state of {} is not known", grouped(stateful.unknown_states()),
-                                       stateful.untracked_reason().empty() ? std::string("an object") : stateful.untracked_reason());
+        run.stateful_off = fmt::format("nothing pruned at {} choices: the state of {} is not known",
+                                       grouped(stateful.unknown_states()), stateful.untracked_reason());
     } else if (dpor) {
       // Partial-order reduction shares its backtrack sets across the whole
       // tree: it explores on one engine, unsharded.

@@ -279,8 +279,8 @@ void read_explore(const SchemaReader& r, const toml::table& t, ExploreDefaults& 
       if (explore.dpor.value_or(false)) r.fail(*n, "'stateful' and 'dpor' cannot both be true (stateful search is plain dfs)");
       if (const auto* b = r.optional(t, "preemption_bound"))
         r.fail(*b, "'preemption_bound' with 'stateful = true': stateful search explores without a preemption bound");
-      if (const auto* races = r.optional(t, "races"); races != nullptr && races->value_or(false))
-        r.fail(*races, "'races = true' with 'stateful = true': the race detector's clocks are state stateful search does not see");
+      if (explore.races)
+        r.fail(*r.optional(t, "races"), "'races = true' with 'stateful = true': the race detector's clocks are state stateful search does not see");
       if (const auto* s = r.optional(t, "strategy"); s != nullptr && s->value_or(std::string()) != "dfs")
         r.fail(*s, "'stateful = true' needs strategy \"dfs\" (stateful search is a dfs)");
     }
